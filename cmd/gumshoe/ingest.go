@@ -1,0 +1,145 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/gumshoe-sec/gumshoe/graph"
+	"github.com/gumshoe-sec/gumshoe/ingest"
+	"github.com/gumshoe-sec/gumshoe/store"
+)
+
+// ingestCommand is `gumshoe ingest`.
+type ingestCommand struct {
+	stdout, stderr io.Writer
+}
+
+func (c *ingestCommand) Usage() string {
+	return `Usage: gumshoe ingest --db FILE [flags] SOURCE...
+
+Reads files and folders of CloudTrail logs (S3 objects, JSON arrays, JSON
+lines, EventBridge events), VPC Flow Logs (any header, gzipped or not) and
+GuardDuty findings into the graph database FILE. Each object is read once:
+re-running reads only what is new, grown or was interrupted.
+
+Flags:
+  --db FILE      the graph database (created if missing)
+  --follow       keep watching the sources for new or grown files
+  --interval D   how often --follow looks again (default 1s)
+  --json         print the summary as JSON on stdout
+  --wait         wait for another process writing FILE instead of refusing
+  --workers N    decode workers (default: one per core)
+
+Exit status is 0 unless a source could not be read at all or the database
+could not be written; bad records are reported and skipped.
+`
+}
+
+func (c *ingestCommand) Run(ctx context.Context, args []string) error {
+	fs := newFlagSet("ingest")
+	db := fs.String("db", "", "")
+	follow := fs.Bool("follow", false, "")
+	interval := fs.Duration("interval", time.Second, "")
+	asJSON := fs.Bool("json", false, "")
+	wait := fs.Bool("wait", false, "")
+	workers := fs.Int("workers", 0, "")
+	paths, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if *db == "" || len(paths) == 0 {
+		return fmt.Errorf("%w: --db and at least one SOURCE are required", errUsage)
+	}
+	var sources []ingest.Source
+	for _, p := range paths {
+		src, err := ingest.NewDirSource(p)
+		if err != nil {
+			return err
+		}
+		sources = append(sources, src)
+	}
+	st, err := store.Open(ctx, *db, store.Options{Write: true, Wait: *wait})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	in := &ingest.Ingester{Store: st, Sources: sources, Follow: *follow, PollInterval: *interval, Workers: *workers}
+	var bar *progressLine
+	if isTerminal(c.stderr) && !*asJSON {
+		bar = &progressLine{w: c.stderr}
+		in.OnProgress, in.ProgressEvery = bar.show, 200*time.Millisecond
+	}
+	sum, err := in.Run(ctx)
+	bar.clear()
+	if err != nil {
+		return err
+	}
+	if err := c.print(sum, *asJSON); err != nil {
+		return err
+	}
+	for _, s := range sum.Sources {
+		if s.Error != "" {
+			return fmt.Errorf("source %s could not be read: %s", s.Source, s.Error)
+		}
+	}
+	return nil
+}
+
+func (c *ingestCommand) print(sum ingest.Summary, asJSON bool) error {
+	if asJSON {
+		enc := json.NewEncoder(c.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(sum)
+	}
+	for _, s := range sum.Sources {
+		fmt.Fprintln(c.stdout, s.Line())
+		for _, n := range s.Notices {
+			fmt.Fprintln(c.stdout, "  notice:", n)
+		}
+		for _, p := range s.Problems {
+			fmt.Fprintln(c.stdout, "  bad:", graph.Sanitize(p.String()))
+		}
+		if more := s.Bad - int64(len(s.Problems)); more > 0 {
+			fmt.Fprintf(c.stdout, "  ... and %d more bad records (gumshoe query --db FILE problems)\n", more)
+		}
+	}
+	fmt.Fprintf(c.stdout, "%.1fs, %.0f records/s\n", sum.Seconds, float64(sum.Total.RecordsRead)/max(sum.Seconds, 1e-9))
+	return nil
+}
+
+// progressLine redraws one status line on a terminal.
+type progressLine struct {
+	w io.Writer
+}
+
+func (p *progressLine) show(pr ingest.Progress) {
+	state := "reading"
+	if pr.Idle {
+		state = "waiting for new files"
+	}
+	last := pr.LastObject
+	if len(last) > 40 {
+		last = "…" + last[len(last)-39:]
+	}
+	fmt.Fprintf(p.w, "\r\x1b[K%s: %d files, %d records, %d bad, %.0f records/s  %s",
+		state, pr.Files, pr.Records, pr.Bad, pr.PerSecond, graph.Sanitize(last))
+}
+
+func (p *progressLine) clear() {
+	if p != nil {
+		fmt.Fprint(p.w, "\r\x1b[K")
+	}
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

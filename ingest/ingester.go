@@ -1,0 +1,257 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gumshoe-sec/gumshoe/store"
+)
+
+// Ingester reads sources into a graph database. The same component runs in
+// `gumshoe ingest` and, later, inside the console.
+type Ingester struct {
+	Store   *store.Store
+	Sources []Source
+	// Workers decode objects in parallel; 0 means one per core.
+	Workers int
+	// ChunkRecords bounds the records of one transaction.
+	ChunkRecords int
+	// Follow keeps polling the sources for new and grown objects until
+	// the context ends.
+	Follow       bool
+	PollInterval time.Duration
+	// OnProgress, when set, is called from the writer goroutine after
+	// commits (at most every ProgressEvery) and when a poll catches up.
+	OnProgress    func(Progress)
+	ProgressEvery time.Duration
+}
+
+// job is one object to decode, with what its checkpoint says.
+type job struct {
+	source int
+	obj    Object
+	cp     store.Checkpoint
+	known  bool
+}
+
+// Run ingests until every object is read (or, when following, until ctx
+// ends) and returns what each source gave. It returns an error only when
+// the database cannot be written; a source that cannot be read is named
+// in the summary and the others go on.
+func (in *Ingester) Run(ctx context.Context) (Summary, error) {
+	start := time.Now()
+	sum := Summary{Sources: make([]SourceSummary, len(in.Sources))}
+	for i, s := range in.Sources {
+		sum.Sources[i].Source = s.Name()
+	}
+	w, err := in.Store.NewWriter(ctx)
+	if err != nil {
+		return sum, err
+	}
+	st := &runState{in: in, w: w, sum: &sum, start: start, seen: map[string]objectStamp{}}
+	for {
+		if err := st.poll(ctx); err != nil {
+			return st.finish(ctx, err)
+		}
+		if !in.Follow {
+			break
+		}
+		in.report(st.progress(true))
+		select {
+		case <-ctx.Done():
+			return st.finish(ctx, nil)
+		case <-time.After(in.pollInterval()):
+		}
+	}
+	return st.finish(ctx, nil)
+}
+
+func (in *Ingester) pollInterval() time.Duration {
+	if in.PollInterval > 0 {
+		return in.PollInterval
+	}
+	return time.Second
+}
+
+func (in *Ingester) workers() int {
+	if in.Workers > 0 {
+		return in.Workers
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+func (in *Ingester) report(p Progress) {
+	if in.OnProgress != nil {
+		in.OnProgress(p)
+	}
+}
+
+// objectStamp is what a poll remembers of an object fully read, so the
+// next poll passes over it without asking the database.
+type objectStamp struct {
+	size    int64
+	modTime int64
+}
+
+// runState is one run's progress, owned by the Run goroutine.
+type runState struct {
+	in       *Ingester
+	w        *store.Writer
+	sum      *Summary
+	start    time.Time
+	seen     map[string]objectStamp
+	files    int64
+	records  int64
+	bad      int64
+	last     string
+	lastTick time.Time
+}
+
+func (st *runState) finish(ctx context.Context, err error) (Summary, error) {
+	st.sum.total()
+	st.sum.Seconds = time.Since(st.start).Seconds()
+	ferr := st.w.Finish(context.WithoutCancel(ctx), st.sum.Total.Line())
+	if errors.Is(err, context.Canceled) {
+		err = nil
+	}
+	return *st.sum, errors.Join(err, ferr)
+}
+
+// poll lists every source, decodes what is new on the workers and commits
+// their chunks here, in the one writer goroutine.
+func (st *runState) poll(ctx context.Context) error {
+	jobs := st.plan(ctx)
+	if len(jobs) == 0 {
+		return nil
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	chunks := make(chan chunk, 2*st.in.workers())
+	jobCh := make(chan job)
+	var wg sync.WaitGroup
+	for range st.in.workers() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobCh {
+				if decodeObject(ctx, j, st.in.chunkRecords(), chunks) != nil {
+					return
+				}
+			}
+		}()
+	}
+	go func() {
+		defer close(chunks)
+		defer wg.Wait()
+		defer close(jobCh)
+		for _, j := range jobs {
+			select {
+			case jobCh <- j:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	var commitErr error
+	for c := range chunks {
+		if commitErr != nil {
+			continue // drain so workers can exit
+		}
+		if err := st.commit(ctx, c); err != nil {
+			commitErr = err
+			cancel()
+		}
+	}
+	if commitErr == nil {
+		commitErr = ctx.Err()
+	}
+	return commitErr
+}
+
+func (in *Ingester) chunkRecords() int {
+	if in.ChunkRecords > 0 {
+		return in.ChunkRecords
+	}
+	return 20000
+}
+
+// plan lists the sources and picks the objects that are new or changed.
+func (st *runState) plan(ctx context.Context) []job {
+	var jobs []job
+	for i, src := range st.in.Sources {
+		objs, err := src.List(ctx)
+		if err != nil {
+			st.sum.Sources[i].Error = err.Error()
+			continue
+		}
+		st.sum.Sources[i].Error = ""
+		for _, o := range objs {
+			stamp := objectStamp{o.Size, o.ModTime.UnixNano()}
+			if st.seen[o.URI] == stamp {
+				continue
+			}
+			cp, known, err := st.in.Store.ObjectCheckpoint(ctx, o.URI)
+			if err != nil {
+				st.sum.Sources[i].Error = fmt.Sprintf("checkpoint of %s: %v", o.URI, err)
+				continue
+			}
+			if known && cp.Complete && cp.Size == o.Size && cp.ModTime == stamp.modTime {
+				st.seen[o.URI] = stamp
+				st.sum.Sources[i].FilesUnchanged++
+				continue
+			}
+			jobs = append(jobs, job{source: i, obj: o, cp: cp, known: known})
+		}
+	}
+	return jobs
+}
+
+// commit writes one chunk and counts it.
+func (st *runState) commit(ctx context.Context, c chunk) error {
+	res, err := st.w.Commit(ctx, c.delta)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", c.delta.Object.URI, err)
+	}
+	s := &st.sum.Sources[c.source]
+	s.RecordsRead += c.read
+	s.Bad += c.bad
+	s.Ingested.CloudTrailEvents += int64(res.Calls)
+	s.Ingested.FlowRecords += int64(res.Flows - res.FlowGaps)
+	s.Ingested.Findings += int64(res.Findings)
+	s.Skipped += int64(res.Duplicates + res.FlowGaps)
+	for _, p := range c.problems {
+		if len(s.Problems) < maxProblemsKept {
+			s.Problems = append(s.Problems, p)
+		}
+	}
+	s.Notices = append(s.Notices, c.notices...)
+	st.records += c.read
+	st.bad += c.bad
+	st.last = c.delta.Object.URI
+	if c.fileDone {
+		s.FilesRead++
+		st.files++
+		cp := c.delta.Object
+		st.seen[cp.URI] = objectStamp{cp.Size, cp.ModTime}
+	}
+	if every := st.in.ProgressEvery; time.Since(st.lastTick) >= every {
+		st.lastTick = time.Now()
+		st.in.report(st.progress(false))
+	}
+	return nil
+}
+
+func (st *runState) progress(idle bool) Progress {
+	el := time.Since(st.start)
+	p := Progress{Files: st.files, Records: st.records, Bad: st.bad, Elapsed: el, Idle: idle,
+		LastObject: strings.TrimPrefix(st.last, "file://")}
+	if el > 0 {
+		p.PerSecond = float64(st.records) / el.Seconds()
+	}
+	return p
+}

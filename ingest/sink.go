@@ -1,0 +1,36 @@
+package ingest
+
+import (
+	"fmt"
+
+	"github.com/gumshoe-sec/gumshoe/graph"
+)
+
+// Sink receives what a decoder reads from one source object, in order.
+// Decoders call exactly one method per record (Bad included), so the
+// position of every record, good or bad, advances the resume point.
+// A non-nil error from a Sink method stops the decoder and is returned by it.
+type Sink interface {
+	APICall(c *graph.APICall) error
+	Flow(f *graph.FlowRecord) error
+	Finding(f *graph.Finding) error
+	// Bad reports a record that could not be read; the decoder goes on
+	// with the next one.
+	Bad(b BadRecord) error
+	// Notice reports something about the object that is not a record
+	// (a CloudTrail digest file skipped, a flow-log header).
+	Notice(msg string)
+}
+
+// BadRecord is a record that could not be read.
+type BadRecord struct {
+	Pos    graph.Position
+	Reason string
+}
+
+func (b BadRecord) String() string {
+	if b.Pos.Line > 0 {
+		return fmt.Sprintf("line %d: %s", b.Pos.Line, b.Reason)
+	}
+	return fmt.Sprintf("record %d: %s", b.Pos.Index, b.Reason)
+}

@@ -1,0 +1,33 @@
+package ingest
+
+import (
+	"context"
+	"io"
+	"time"
+)
+
+// Object is one file or S3 object a source offers.
+type Object struct {
+	// URI identifies the object across runs: checkpoints are keyed by it.
+	URI     string
+	Size    int64
+	ModTime time.Time
+	// Delivery, Region and Account describe who delivered the object, from
+	// its key's AWS layout (see ParseDeliveryKey).
+	Delivery string
+	Region   string
+	Account  string
+	open     func() (io.ReadCloser, error)
+}
+
+// Open returns the object's raw (possibly gzipped) bytes.
+func (o Object) Open() (io.ReadCloser, error) { return o.open() }
+
+// Source lists objects to ingest. List is called again on every poll when
+// following; it returns every object it has, and the checkpoints decide
+// what is new.
+type Source interface {
+	// Name is how the source is shown in summaries: a path or a URL.
+	Name() string
+	List(ctx context.Context) ([]Object, error)
+}

@@ -1,0 +1,167 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// Writer commits deltas. It is used from one goroutine: the database has
+// one writer, and its id caches are not shared.
+type Writer struct {
+	s     *Store
+	run   int64
+	stmts *statements
+	// Caches of ids already in the database. They are dropped when a
+	// transaction rolls back, since ids it created are gone.
+	strs     map[string]int64
+	entities map[entityKey]cachedEntity
+	objects  map[string]int64
+}
+
+type cachedEntity struct {
+	id          int64
+	span        span
+	haveAccount bool
+}
+
+// NewWriter starts an ingest run on a database opened for writing.
+func (s *Store) NewWriter(ctx context.Context) (*Writer, error) {
+	if s.wdb == nil {
+		return nil, fmt.Errorf("%s: opened read-only", s.path)
+	}
+	stmts, err := prepareStatements(ctx, s.wdb)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.wdb.ExecContext(ctx, "INSERT INTO ingest_run (started) VALUES (?)", time.Now().Unix())
+	if err != nil {
+		stmts.close()
+		return nil, err
+	}
+	run, _ := res.LastInsertId()
+	w := &Writer{s: s, run: run, stmts: stmts}
+	w.resetCaches()
+	return w, nil
+}
+
+func (w *Writer) resetCaches() {
+	w.strs = map[string]int64{"": 0}
+	w.entities = map[entityKey]cachedEntity{}
+	w.objects = map[string]int64{}
+}
+
+// Run is the id of this writer's ingest run.
+func (w *Writer) Run() int64 { return w.run }
+
+// Finish records the run's summary and releases the statements.
+func (w *Writer) Finish(ctx context.Context, summary string) error {
+	_, err := w.s.wdb.ExecContext(ctx, "UPDATE ingest_run SET finished = ?, summary = ? WHERE id = ?",
+		time.Now().Unix(), summary, w.run)
+	w.stmts.close()
+	return err
+}
+
+// CommitResult says what a committed delta added.
+type CommitResult struct {
+	Calls, Duplicates, Flows, FlowGaps, Findings int
+}
+
+// Commit writes a delta and its object's checkpoint in one transaction
+// (BEGIN IMMEDIATE), so a crash leaves either both or neither.
+func (w *Writer) Commit(ctx context.Context, d *Delta) (res CommitResult, err error) {
+	tx, err := w.s.wdb.BeginTx(ctx, nil)
+	if err != nil {
+		return res, err
+	}
+	defer func() {
+		if err != nil {
+			tx.Rollback()
+			w.resetCaches()
+		}
+	}()
+	t := &txn{Writer: w, tx: tx, ctx: ctx}
+	if res, err = t.apply(d); err != nil {
+		return res, err
+	}
+	return res, tx.Commit()
+}
+
+// txn is one commit in progress.
+type txn struct {
+	*Writer
+	tx  *sql.Tx
+	ctx context.Context
+}
+
+func (t *txn) stmt(s *sql.Stmt) *sql.Stmt { return t.tx.StmtContext(t.ctx, s) }
+
+func (t *txn) apply(d *Delta) (CommitResult, error) {
+	var res CommitResult
+	object, err := t.checkpoint(&d.Object)
+	if err != nil {
+		return res, err
+	}
+	if res.Duplicates, err = t.dropDuplicateCalls(d); err != nil {
+		return res, err
+	}
+	d.Finish()
+	res.Calls = len(d.callRecords) - res.Duplicates
+	res.Flows = d.flows.records
+	res.FlowGaps = d.flows.gapRecords
+	res.Findings = len(d.findings)
+	steps := []func() error{
+		func() error { return t.writeCalls(&d.calls, object) },
+		func() error { return t.writeFlows(&d.flows) },
+		func() error { return t.writeFindings(d.findings) },
+		func() error { return t.writeCoverage(d.coverage) },
+		func() error { return t.writeBad(d.Bad, object) },
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}
+
+// dropDuplicateCalls marks the delta's events as seen and rebuilds its
+// call aggregates without those another object (or this one) already
+// delivered: organisation and account trails carry the same events.
+func (t *txn) dropDuplicateCalls(d *Delta) (int, error) {
+	ins := t.stmt(t.stmts.eventSeen)
+	drop := map[int]bool{}
+	for i, h := range d.callHashes {
+		r, err := ins.Exec(h)
+		if err != nil {
+			return 0, err
+		}
+		if n, _ := r.RowsAffected(); n == 0 {
+			drop[i] = true
+		}
+	}
+	if len(drop) > 0 {
+		d.withoutCalls(drop)
+	}
+	return len(drop), nil
+}
+
+// checkpoint upserts the object's row and returns its id.
+func (t *txn) checkpoint(cp *Checkpoint) (int64, error) {
+	var id int64
+	err := t.stmt(t.stmts.object).QueryRow(cp.URI, cp.Format, cp.Size, cp.ModTime,
+		cp.Fingerprint, cp.Records, boolInt(cp.Complete), time.Now().Unix()).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("checkpoint %s: %w", cp.URI, err)
+	}
+	t.objects[cp.URI] = id
+	return id, nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
