@@ -18,11 +18,6 @@ const (
 	flowReadBuffer = 64 << 10
 	// maxFlowLine is MaxRecordBytes plus a CRLF line ending.
 	maxFlowLine = MaxRecordBytes + 2
-	// flowSlab is how many records are allocated at once. Each record
-	// handed to the sink is its own slot, so a sink may keep the pointer,
-	// yet the decoder allocates once per flowSlab records instead of once
-	// per record.
-	flowSlab = 256
 	// maxFlowInterned and maxFlowInternLen bound the per-object string table: IDs
 	// are short, and a hostile object of distinct values must not grow it.
 	maxFlowInterned  = 1024
@@ -41,6 +36,10 @@ const (
 // MaxRecordBytes) goes to sink.Bad with the field at fault. NODATA and
 // SKIPDATA records go to sink.Flow with their Status, since they tell
 // which interfaces were logged. A header line goes to sink.Notice.
+//
+// The record handed to sink.Flow is the decoder's own and is overwritten
+// by the next one: a sink that keeps it keeps a copy. A record allocated
+// per line would cost a third of the decoder's time.
 func DecodeFlowLog(r io.Reader, skip int64, sink Sink) error {
 	d := flowDecoder{
 		r:    bufio.NewReaderSize(r, flowReadBuffer),
@@ -58,13 +57,13 @@ type flowDecoder struct {
 	sink   Sink
 	skip   int64
 	format FlowLogFormat
-	// cols holds the fields of the current line; last holds, per column,
-	// the string last made from it, since most columns repeat line after
-	// line; strs hands out one string per distinct short value.
-	cols [][]byte
+	// last holds, per column, the string last made from it, since most
+	// columns repeat line after line; strs hands out one string per
+	// distinct short value.
 	last []string
 	strs map[string]string
-	slab []graph.FlowRecord
+	// rec is the one record every sink.Flow call is handed.
+	rec  graph.FlowRecord
 	long []byte
 	// line counts lines read, index records seen (bad ones included).
 	line, index int64
@@ -72,7 +71,6 @@ type flowDecoder struct {
 
 func (d *flowDecoder) setFormat(f FlowLogFormat) {
 	d.format = f
-	d.cols = make([][]byte, 0, len(f.columns)+1)
 	d.last = make([]string, len(f.columns))
 }
 
@@ -186,88 +184,124 @@ func (d *flowDecoder) header(line []byte) error {
 }
 
 func (d *flowDecoder) record(line []byte, pos graph.Position) error {
-	want := len(d.format.columns)
-	var n int
-	d.cols, n = splitFlowLine(d.cols[:0], line, want+1)
-	if n != want {
-		return d.sink.Bad(BadRecord{Pos: pos, Reason: fmt.Sprintf("%d fields where the format has %d", n, want)})
-	}
-	if len(d.slab) == 0 {
-		d.slab = make([]graph.FlowRecord, flowSlab)
-	}
-	rec := &d.slab[0]
+	rec := &d.rec
 	*rec = graph.FlowRecord{Version: d.format.version, SrcPort: -1, DstPort: -1, Protocol: -1, TCPFlags: -1, Pos: pos}
-	for i, f := range d.format.columns {
-		v := d.cols[i]
-		if f == flowFieldIgnored || isFlowDash(v) {
-			continue
+	// The line is trimmed: it starts with a field and ends with one. Each
+	// field is parsed where it lies, in the same pass that finds its end.
+	p := 0
+	for col, f := range d.format.columns {
+		for p < len(line) && isFlowSep(line[p]) {
+			p++
 		}
-		if !d.setField(rec, f, i, v) {
-			reason := fmt.Sprintf("field %s: %s %s", d.format.names[i], quoteFlowValue(v), flowFieldProblem(f))
-			return d.sink.Bad(BadRecord{Pos: pos, Reason: reason})
+		if p == len(line) {
+			return d.badFieldCount(line, pos)
 		}
+		end, ok := d.setField(rec, f, col, line, p)
+		if !ok {
+			return d.badField(line, pos, col, p)
+		}
+		p = end
 	}
-	d.slab = d.slab[1:]
+	if p < len(line) {
+		return d.badFieldCount(line, pos)
+	}
 	return d.sink.Flow(rec)
 }
 
-// setField stores value v of column col, field f, in rec, and reports
-// whether v was valid for f.
-func (d *flowDecoder) setField(rec *graph.FlowRecord, f flowField, col int, v []byte) bool {
-	ok := true
+func (d *flowDecoder) badFieldCount(line []byte, pos graph.Position) error {
+	n := 0
+	for tok, rest := cutFlowField(line); len(tok) > 0; tok, rest = cutFlowField(rest) {
+		n++
+	}
+	reason := fmt.Sprintf("%d fields where the format has %d", n, len(d.format.columns))
+	return d.sink.Bad(BadRecord{Pos: pos, Reason: reason})
+}
+
+// badField reports the value at p, in column col, as invalid, unless the
+// line has the wrong number of fields: that is the likelier mistake, and
+// it shifts every value after it into the wrong column.
+func (d *flowDecoder) badField(line []byte, pos graph.Position, col, p int) error {
+	n := 0
+	for tok, rest := cutFlowField(line); len(tok) > 0; tok, rest = cutFlowField(rest) {
+		n++
+	}
+	if n != len(d.format.columns) {
+		return d.badFieldCount(line, pos)
+	}
+	v, _ := cutFlowField(line[p:])
+	reason := fmt.Sprintf("field %s: %s %s", d.format.names[col], quoteFlowValue(v), flowFieldProblem(d.format.columns[col]))
+	return d.sink.Bad(BadRecord{Pos: pos, Reason: reason})
+}
+
+// setField parses the field of column col that starts at line[p], stores
+// it in rec and returns where it ends; ok is false when the value is not
+// valid for f. "-" leaves the field absent.
+func (d *flowDecoder) setField(rec *graph.FlowRecord, f flowField, col int, line []byte, p int) (end int, ok bool) {
+	if line[p] == '-' && (p+1 == len(line) || isFlowSep(line[p+1])) {
+		return p + 1, true
+	}
+	var n uint64
+	ok = true
 	switch f {
 	case flowFieldVersion:
-		var n uint64
-		n, ok = parseFlowUint(v, 255)
+		n, end, ok = scanFlowUint(line, p, 255)
 		rec.Version = int(n)
 	case flowFieldAccount:
-		rec.Account = d.intern(col, v)
+		rec.Account, end = d.internAt(col, line, p)
 	case flowFieldInterface:
-		rec.InterfaceID = d.intern(col, v)
+		rec.InterfaceID, end = d.internAt(col, line, p)
 	case flowFieldVPC:
-		rec.VPC = d.intern(col, v)
+		rec.VPC, end = d.internAt(col, line, p)
 	case flowFieldSubnet:
-		rec.Subnet = d.intern(col, v)
+		rec.Subnet, end = d.internAt(col, line, p)
 	case flowFieldInstance:
-		rec.Instance = d.intern(col, v)
+		rec.Instance, end = d.internAt(col, line, p)
 	case flowFieldRegion:
-		rec.Region = d.intern(col, v)
+		rec.Region, end = d.internAt(col, line, p)
 	case flowFieldAZ:
-		rec.AZ = d.intern(col, v)
+		rec.AZ, end = d.internAt(col, line, p)
 	case flowFieldSrcAddr:
-		rec.Src, ok = parseFlowAddr(v)
+		rec.Src, end, ok = scanFlowAddr(line, p)
 	case flowFieldDstAddr:
-		rec.Dst, ok = parseFlowAddr(v)
+		rec.Dst, end, ok = scanFlowAddr(line, p)
 	case flowFieldPktSrcAddr:
-		rec.PktSrc, ok = parseFlowAddr(v)
+		rec.PktSrc, end, ok = scanFlowAddr(line, p)
 	case flowFieldPktDstAddr:
-		rec.PktDst, ok = parseFlowAddr(v)
+		rec.PktDst, end, ok = scanFlowAddr(line, p)
 	case flowFieldSrcPort:
-		rec.SrcPort, ok = parseFlowInt32(v, 65535)
+		n, end, ok = scanFlowUint(line, p, 65535)
+		rec.SrcPort = int32(n)
 	case flowFieldDstPort:
-		rec.DstPort, ok = parseFlowInt32(v, 65535)
+		n, end, ok = scanFlowUint(line, p, 65535)
+		rec.DstPort = int32(n)
 	case flowFieldTCPFlags:
-		rec.TCPFlags, ok = parseFlowInt32(v, 65535)
+		n, end, ok = scanFlowUint(line, p, 65535)
+		rec.TCPFlags = int32(n)
 	case flowFieldProtocol:
-		var n uint64
-		n, ok = parseFlowUint(v, 255)
+		n, end, ok = scanFlowUint(line, p, 255)
 		rec.Protocol = int16(n)
 	case flowFieldPackets:
-		rec.Packets, ok = parseFlowInt64(v)
+		n, end, ok = scanFlowUint(line, p, maxFlowInt64)
+		rec.Packets = int64(n)
 	case flowFieldBytes:
-		rec.Bytes, ok = parseFlowInt64(v)
+		n, end, ok = scanFlowUint(line, p, maxFlowInt64)
+		rec.Bytes = int64(n)
 	case flowFieldStart:
-		rec.Start, ok = parseFlowInt64(v)
+		n, end, ok = scanFlowUint(line, p, maxFlowInt64)
+		rec.Start = int64(n)
 	case flowFieldEnd:
-		rec.End, ok = parseFlowInt64(v)
+		n, end, ok = scanFlowUint(line, p, maxFlowInt64)
+		rec.End = int64(n)
 	case flowFieldAction:
-		rec.Action, ok = parseFlowAction(v)
+		rec.Action, end, ok = scanFlowAction(line, p)
 	case flowFieldLogStatus:
-		rec.Status, ok = parseFlowLogStatus(v)
+		rec.Status, end, ok = scanFlowLogStatus(line, p)
 	case flowFieldDirection:
-		rec.Direction, ok = parseFlowDirection(v)
+		rec.Direction, end, ok = scanFlowDirection(line, p)
+	default: // flowFieldIgnored
+		end = flowTokenEnd(line, p)
 	}
-	return ok
+	return end, ok
 }
 
 // flowFieldProblem completes a bad-record reason: `field srcport: "abc" is not a port`.
@@ -293,12 +327,16 @@ func flowFieldProblem(f flowField) string {
 	return "is not a number"
 }
 
-// intern returns v as a string, allocating only for a value not seen
-// recently: the column's previous value is checked first, then the table.
-func (d *flowDecoder) intern(col int, v []byte) string {
-	if s := d.last[col]; s == string(v) {
-		return s
+// internAt returns the field at line[p] as a string and where it ends,
+// allocating only for a value not seen recently. The column's previous
+// value is tried first, in place: an object usually holds one account,
+// VPC and region, and often one interface.
+func (d *flowDecoder) internAt(col int, line []byte, p int) (string, int) {
+	if last := d.last[col]; last != "" && hasFlowToken(line, p, last) {
+		return last, p + len(last)
 	}
+	end := flowTokenEnd(line, p)
+	v := line[p:end]
 	s, ok := d.strs[string(v)]
 	if !ok {
 		s = string(v)
@@ -310,7 +348,7 @@ func (d *flowDecoder) intern(col int, v []byte) string {
 		}
 	}
 	d.last[col] = s
-	return s
+	return s, end
 }
 
 // quoteFlowValue quotes a field for a bad-record reason, escaping control
@@ -323,170 +361,148 @@ func quoteFlowValue(v []byte) string {
 	return strconv.Quote(string(v))
 }
 
-// flowBlanks marks the bytes that separate fields and end lines.
-var flowBlanks = [256]bool{' ': true, '\t': true, '\r': true, '\n': true}
-
-func isFlowBlank(c byte) bool { return flowBlanks[c] }
-
-func isFlowDash(v []byte) bool { return len(v) == 1 && v[0] == '-' }
+func isFlowSep(c byte) bool { return c == ' ' || c == '\t' }
 
 // trimFlowLine drops the line ending (LF or CRLF) and surrounding blanks.
 func trimFlowLine(b []byte) []byte {
-	for len(b) > 0 && isFlowBlank(b[len(b)-1]) {
+	for len(b) > 0 && (isFlowSep(b[len(b)-1]) || b[len(b)-1] == '\r' || b[len(b)-1] == '\n') {
 		b = b[:len(b)-1]
 	}
-	for len(b) > 0 && isFlowBlank(b[0]) {
+	for len(b) > 0 && isFlowSep(b[0]) {
 		b = b[1:]
 	}
 	return b
 }
 
-// cutFlowField returns the first field of b and what follows it. Fields are
-// separated by runs of blanks; tok is empty when b holds no more.
+// cutFlowField returns the first field of b and what follows it. Fields
+// are separated by runs of spaces or tabs; tok is empty when b holds no
+// more.
 func cutFlowField(b []byte) (tok, rest []byte) {
 	i := 0
-	for i < len(b) && isFlowBlank(b[i]) {
+	for i < len(b) && isFlowSep(b[i]) {
 		i++
 	}
-	j := i
-	for j < len(b) && !isFlowBlank(b[j]) {
-		j++
-	}
+	j := flowTokenEnd(b, i)
 	return b[i:j], b[j:]
 }
 
-// splitFlowLine appends the first limit fields of line to dst and counts
-// all of them, so a line of a million fields costs no memory. It is the
-// decoder's hottest loop: one table look-up per byte.
-func splitFlowLine(dst [][]byte, line []byte, limit int) ([][]byte, int) {
-	n, start := 0, -1
-	for i, c := range line {
-		switch {
-		case !flowBlanks[c]:
-			if start < 0 {
-				start = i
-			}
-		case start >= 0:
-			if n < limit {
-				dst = append(dst, line[start:i])
-			}
-			n++
-			start = -1
-		}
+// flowTokenEnd returns where the field starting at line[p] ends.
+func flowTokenEnd(line []byte, p int) int {
+	for p < len(line) && !isFlowSep(line[p]) {
+		p++
 	}
-	if start >= 0 {
-		if n < limit {
-			dst = append(dst, line[start:])
-		}
-		n++
-	}
-	return dst, n
+	return p
 }
 
-// parseFlowUint reads decimal digits directly from bytes, with no string to
-// allocate, and reports whether they make a number no greater than limit.
-func parseFlowUint(b []byte, limit uint64) (uint64, bool) {
-	if len(b) == 0 || len(b) > 19 { // 19 digits cannot overflow a uint64
-		return 0, false
-	}
-	var n uint64
-	for _, c := range b {
-		c -= '0'
+// hasFlowToken reports whether the field at line[p] is exactly tok.
+func hasFlowToken(line []byte, p int, tok string) bool {
+	end := p + len(tok)
+	return end <= len(line) && string(line[p:end]) == tok && (end == len(line) || isFlowSep(line[end]))
+}
+
+// scanFlowUint reads the decimal field at line[p] straight from the bytes
+// and returns it with where it ends; ok is false unless it is all digits
+// and no greater than limit.
+func scanFlowUint(line []byte, p int, limit uint64) (n uint64, end int, ok bool) {
+	end = p
+	for end < len(line) {
+		c := line[end] - '0'
 		if c > 9 {
-			return 0, false
+			break
 		}
 		n = n*10 + uint64(c)
+		end++
 	}
-	return n, n <= limit
+	// Twenty digits could wrap around; a field ends at a separator.
+	ok = end > p && end-p <= 19 && n <= limit && (end == len(line) || isFlowSep(line[end]))
+	return n, end, ok
 }
 
-func parseFlowInt32(b []byte, limit uint64) (int32, bool) {
-	n, ok := parseFlowUint(b, limit)
-	return int32(n), ok
+// parseFlowUint is scanFlowUint for a whole field.
+func parseFlowUint(b []byte, limit uint64) (uint64, bool) {
+	n, end, ok := scanFlowUint(b, 0, limit)
+	return n, ok && end == len(b)
 }
 
-func parseFlowInt64(b []byte) (int64, bool) {
-	n, ok := parseFlowUint(b, maxFlowInt64)
-	return int64(n), ok
-}
-
-// parseFlowAddr parses an IPv4 address without allocating; anything else goes
-// to netip.ParseAddr, which needs a string. Zoned addresses never occur in
-// flow logs and are refused, so every Addr compares by value.
-func parseFlowAddr(b []byte) (netip.Addr, bool) {
-	if a, ok := parseFlowIPv4(b); ok {
-		return a, true
+// scanFlowAddr reads the address at line[p]. IPv4 is parsed in place;
+// anything else goes to netip.ParseAddr, which needs a string and so
+// allocates. Zoned addresses never occur in flow logs and are refused, so
+// every Addr compares by value.
+func scanFlowAddr(line []byte, p int) (netip.Addr, int, bool) {
+	if a, end, ok := scanFlowIPv4(line, p); ok {
+		return a, end, true
 	}
-	if bytes.IndexByte(b, ':') < 0 {
-		return netip.Addr{}, false
+	end := flowTokenEnd(line, p)
+	v := line[p:end]
+	if bytes.IndexByte(v, ':') < 0 {
+		return netip.Addr{}, end, false
 	}
-	a, err := netip.ParseAddr(string(b))
+	a, err := netip.ParseAddr(string(v))
 	if err != nil || a.Zone() != "" {
-		return netip.Addr{}, false
+		return netip.Addr{}, end, false
 	}
-	return a, true
+	return a, end, true
 }
 
-// parseFlowIPv4 accepts dotted-quad addresses exactly as netip.ParseAddr does:
-// four decimal octets, no leading zeros.
-func parseFlowIPv4(b []byte) (netip.Addr, bool) {
+// scanFlowIPv4 accepts a dotted quad exactly as netip.ParseAddr does: four
+// decimal octets of one to three digits, no leading zeros.
+func scanFlowIPv4(line []byte, p int) (netip.Addr, int, bool) {
 	var ip [4]byte
-	octet, digits, dots := 0, 0, 0
-	for _, c := range b {
-		if c == '.' {
-			if digits == 0 || dots == 3 {
-				return netip.Addr{}, false
+	for k := range ip {
+		if k > 0 {
+			if p == len(line) || line[p] != '.' {
+				return netip.Addr{}, p, false
 			}
-			ip[dots] = byte(octet)
-			dots++
-			octet, digits = 0, 0
-			continue
+			p++
 		}
-		c -= '0'
-		if c > 9 || (digits > 0 && octet == 0) {
-			return netip.Addr{}, false
+		if p == len(line) || line[p]-'0' > 9 {
+			return netip.Addr{}, p, false
 		}
-		octet = octet*10 + int(c)
-		digits++
-		if octet > 255 {
-			return netip.Addr{}, false
+		v := uint(line[p] - '0')
+		p++
+		for digits := 1; v != 0 && digits < 3 && p < len(line) && line[p]-'0' <= 9; digits++ {
+			v = v*10 + uint(line[p]-'0')
+			p++
 		}
+		if v > 255 {
+			return netip.Addr{}, p, false
+		}
+		ip[k] = byte(v)
 	}
-	if dots != 3 || digits == 0 {
-		return netip.Addr{}, false
+	if p < len(line) && !isFlowSep(line[p]) {
+		return netip.Addr{}, p, false
 	}
-	ip[3] = byte(octet)
-	return netip.AddrFrom4(ip), true
+	return netip.AddrFrom4(ip), p, true
 }
 
-func parseFlowAction(b []byte) (graph.Action, bool) {
-	switch string(b) {
-	case "ACCEPT":
-		return graph.ActionAccept, true
-	case "REJECT":
-		return graph.ActionReject, true
+func scanFlowAction(line []byte, p int) (graph.Action, int, bool) {
+	switch {
+	case hasFlowToken(line, p, "ACCEPT"):
+		return graph.ActionAccept, p + len("ACCEPT"), true
+	case hasFlowToken(line, p, "REJECT"):
+		return graph.ActionReject, p + len("REJECT"), true
 	}
-	return graph.ActionUnknown, false
+	return graph.ActionUnknown, p, false
 }
 
-func parseFlowLogStatus(b []byte) (graph.LogStatus, bool) {
-	switch string(b) {
-	case "OK":
-		return graph.StatusOK, true
-	case "NODATA":
-		return graph.StatusNoData, true
-	case "SKIPDATA":
-		return graph.StatusSkipData, true
+func scanFlowLogStatus(line []byte, p int) (graph.LogStatus, int, bool) {
+	switch {
+	case hasFlowToken(line, p, "OK"):
+		return graph.StatusOK, p + len("OK"), true
+	case hasFlowToken(line, p, "NODATA"):
+		return graph.StatusNoData, p + len("NODATA"), true
+	case hasFlowToken(line, p, "SKIPDATA"):
+		return graph.StatusSkipData, p + len("SKIPDATA"), true
 	}
-	return graph.StatusOK, false
+	return graph.StatusOK, p, false
 }
 
-func parseFlowDirection(b []byte) (graph.FlowDirection, bool) {
-	switch string(b) {
-	case "ingress":
-		return graph.FlowIngress, true
-	case "egress":
-		return graph.FlowEgress, true
+func scanFlowDirection(line []byte, p int) (graph.FlowDirection, int, bool) {
+	switch {
+	case hasFlowToken(line, p, "ingress"):
+		return graph.FlowIngress, p + len("ingress"), true
+	case hasFlowToken(line, p, "egress"):
+		return graph.FlowEgress, p + len("egress"), true
 	}
-	return graph.FlowDirUnknown, false
+	return graph.FlowDirUnknown, p, false
 }

@@ -211,6 +211,8 @@ func LooksLikeFlowLog(head []byte) bool {
 	return sniffFlowV2Record(line)
 }
 
+func isFlowDash(v []byte) bool { return len(v) == 1 && v[0] == '-' }
+
 func firstFlowLine(b []byte) []byte {
 	for len(b) > 0 {
 		line, rest, _ := bytes.Cut(b, []byte{'\n'})

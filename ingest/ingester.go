@@ -162,7 +162,7 @@ func (st *runState) poll(ctx context.Context) error {
 		if commitErr != nil {
 			continue // drain so workers can exit
 		}
-		if err := st.commit(ctx, c); err != nil {
+		if err := st.commit(ctx, gather(c, chunks)); err != nil {
 			commitErr = err
 			cancel()
 		}
@@ -211,12 +211,52 @@ func (st *runState) plan(ctx context.Context) []job {
 	return jobs
 }
 
-// commit writes one chunk and counts it.
-func (st *runState) commit(ctx context.Context, c chunk) error {
-	res, err := st.w.Commit(ctx, c.delta)
-	if err != nil {
-		return fmt.Errorf("write %s: %w", c.delta.Object.URI, err)
+// groupRecords bounds how many records one transaction gathers.
+const groupRecords = 200_000
+
+// gather takes first and whatever other chunks are already waiting, up to
+// groupRecords: when the writer is the bottleneck, transactions grow and
+// their fixed cost shrinks; when it is not, nothing waits for company.
+func gather(first chunk, more <-chan chunk) []chunk {
+	group := []chunk{first}
+	n := first.read
+	for n < groupRecords {
+		select {
+		case c, ok := <-more:
+			if !ok {
+				return group
+			}
+			group = append(group, c)
+			n += c.read
+		default:
+			return group
+		}
 	}
+	return group
+}
+
+// commit writes a group of chunks in one transaction and counts them.
+func (st *runState) commit(ctx context.Context, group []chunk) error {
+	deltas := make([]*store.Delta, len(group))
+	for i, c := range group {
+		deltas[i] = c.delta
+	}
+	results, err := st.w.Commit(ctx, deltas...)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", group[0].delta.Object.URI, err)
+	}
+	for i, c := range group {
+		st.count(c, results[i])
+	}
+	if every := st.in.ProgressEvery; time.Since(st.lastTick) >= every {
+		st.lastTick = time.Now()
+		st.in.report(st.progress(false))
+	}
+	return nil
+}
+
+// count adds a committed chunk to the summary.
+func (st *runState) count(c chunk, res store.CommitResult) {
 	s := &st.sum.Sources[c.source]
 	s.RecordsRead += c.read
 	s.Bad += c.bad
@@ -239,11 +279,6 @@ func (st *runState) commit(ctx context.Context, c chunk) error {
 		cp := c.delta.Object
 		st.seen[cp.URI] = objectStamp{cp.Size, cp.ModTime}
 	}
-	if every := st.in.ProgressEvery; time.Since(st.lastTick) >= every {
-		st.lastTick = time.Now()
-		st.in.report(st.progress(false))
-	}
-	return nil
 }
 
 func (st *runState) progress(idle bool) Progress {

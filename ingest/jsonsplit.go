@@ -3,9 +3,11 @@ package ingest
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 
 	"github.com/gumshoe-sec/gumshoe/graph"
 )
@@ -283,6 +285,7 @@ func (s *jsonSplitter) record(inContainer bool, openLine int64) error {
 	s.index++
 	v := &s.scan
 	v.reset()
+	v.lineRecords = !inContainer
 	data, end := s.scanValue(v, true)
 	switch {
 	case end == scanBad:
@@ -433,7 +436,7 @@ func (s *jsonSplitter) scanValue(v *valueScan, keep bool) ([]byte, scanEnd) {
 		if err != nil {
 			return nil, scanEOF
 		}
-		used, res := v.step(w, &s.line)
+		used, res := v.step(w, s.prev, &s.line)
 		if keep && !v.tooBig && !v.tooDeep {
 			if first && res == stepDone {
 				s.consume(w, used)
@@ -443,7 +446,7 @@ func (s *jsonSplitter) scanValue(v *valueScan, keep bool) ([]byte, scanEnd) {
 				v.tooBig = true
 				s.rec = s.rec[:0]
 			} else {
-				s.rec = append(s.rec, w[:used]...)
+				s.rec = appendRecord(s.rec, w[:used])
 			}
 		}
 		first = false
@@ -500,6 +503,10 @@ type valueScan struct {
 	err      string // the syntax error, after stepBad
 	tooBig   bool
 	tooDeep  bool
+	// lineRecords is set for top-level records, which start in column 0:
+	// a '{' in column 0 inside one means it was cut short and the next
+	// record begins there (a truncated JSON line).
+	lineRecords bool
 }
 
 func (v *valueScan) reset() {
@@ -527,178 +534,249 @@ func (v *valueScan) recover() {
 func (v *valueScan) done() bool { return v.st != stString && v.depth() == 0 }
 
 func (v *valueScan) fail(at int, what string) (int, stepResult) {
-	v.err = fmt.Sprintf("invalid JSON at byte %d of the record: %s", v.n+int64(at), what)
-	return at, stepBad
+	return at, v.setFail(at, what)
 }
 
-// step scans w from its start, counting newlines into line, and returns
-// how many bytes it consumed: after stepBad the offending byte is not
-// consumed, after stepDone the value's last byte is.
-func (v *valueScan) step(w []byte, line *int64) (int, stepResult) {
-	i := 0
-	// Inside a string: the next quote at or after i, and the next backslash
-	// and newline before it (nq when there is none). Each is searched by
-	// IndexByte over a range not searched before, so strings are crossed at
-	// memchr speed and no byte is searched twice.
-	nq, nb, nn := -1, -1, -1
+func (v *valueScan) setFail(at int, what string) stepResult {
+	v.err = fmt.Sprintf("invalid JSON at byte %d of the record: %s", v.n+int64(at), what)
+	return stepBad
+}
+
+// step scans w from its start (prev is the byte before it), counting
+// newlines into line, and returns how many bytes it consumed: after stepBad
+// the offending byte is not consumed, after stepDone the value's last byte
+// is. The state lives in locals while it runs: this loop is the splitter's
+// hot path.
+func (v *valueScan) step(w []byte, prev byte, line *int64) (int, stepResult) {
+	if v.counting {
+		return v.countStep(w, line)
+	}
+	st, stack := v.st, v.stack
+	i, res := 0, stepMore
+	if v.esc {
+		if !isEscapeChar(w[0]) {
+			return v.fail(0, "invalid escape \\"+string(rune(w[0])))
+		}
+		v.esc, i = false, 1
+	}
+scan:
 	for i < len(w) {
-		if v.st == stString {
-			if v.esc {
-				if !v.counting && !isEscapeChar(w[i]) {
-					return v.fail(i, "invalid escape \\"+string(rune(w[i])))
-				}
-				v.esc = false
+		if st == stString {
+			i += stringStop(w[i:])
+			if i == len(w) {
+				break
+			}
+			switch c := w[i]; {
+			case c == '"':
 				i++
-				continue
-			}
-			if nq < i {
-				nq = indexFrom(w, i, '"')
-			}
-			if nb < i {
-				nb = indexBefore(w, i, nq, '\\')
-			}
-			if nn < i {
-				nn = indexBefore(w, i, nq, '\n')
-			}
-			stop := min(nq, nb, nn)
-			if stop == len(w) {
-				return len(w), stepMore
-			}
-			i = stop + 1
-			switch w[stop] {
-			case '"':
 				if v.isKey {
-					v.st = stColon
+					st = stColon
 					continue
 				}
-				v.st = stAfter
-				if v.depth() == 0 {
-					return i, stepDone
+				st = stAfter
+				if len(stack) == 0 {
+					res = stepDone
+					break scan
 				}
-			case '\\':
-				v.esc = true
+			case c == '\\':
+				if i+1 == len(w) {
+					v.esc, i = true, i+1
+					break scan
+				}
+				if !isEscapeChar(w[i+1]) {
+					res = v.setFail(i+1, "invalid escape \\"+string(rune(w[i+1])))
+					i++
+					break scan
+				}
+				i += 2
+			case c == '\n':
+				res = v.setFail(i, "raw newline inside a string")
+				break scan
 			default:
-				if !v.counting {
-					return v.fail(stop, "raw newline inside a string")
-				}
-				*line++
+				res = v.setFail(i, fmt.Sprintf("raw control character 0x%02x inside a string", c))
+				break scan
 			}
 			continue
 		}
 		c := w[i]
-		if v.counting {
-			switch c {
-			case '\n':
-				*line++
-			case '"':
-				v.st, v.isKey = stString, false
-			case '{', '[':
-				v.count++
-			case '}', ']':
-				v.count--
-				if v.count <= 0 {
-					v.st = stAfter
-					return i + 1, stepDone
+		if st == stScalar {
+			for i < len(w) && isScalarByte(c) {
+				if i++; i < len(w) {
+					c = w[i]
 				}
 			}
-			i++
-			continue
+			if i == len(w) {
+				break
+			}
+			st = stAfter
+			if len(stack) == 0 {
+				res = stepDone
+				break
+			}
 		}
-		if isJSONSpace(c) && v.st != stScalar {
+		if c <= ' ' && isJSONSpace(c) {
 			if c == '\n' {
 				*line++
 			}
 			i++
 			continue
 		}
-		switch v.st {
+		switch st {
 		case stValue, stValueOrClose:
 			switch {
-			case c == '{' || c == '[':
-				if len(v.stack) == MaxJSONDepth {
-					v.tooDeep, v.counting, v.count = true, true, MaxJSONDepth+1
-					break
-				}
-				v.stack = append(v.stack, c)
-				if c == '{' {
-					v.st = stKeyOrClose
-				} else {
-					v.st = stValueOrClose
-				}
 			case c == '"':
-				v.st, v.isKey = stString, false
-			case c == ']' && v.st == stValueOrClose:
-				v.stack = v.stack[:len(v.stack)-1]
-				v.st = stAfter
-				if len(v.stack) == 0 {
-					return i + 1, stepDone
+				st, v.isKey = stString, false
+			case c == '{' || c == '[':
+				if c == '{' && v.lineRecords && len(stack) > 0 && (i > 0 && w[i-1] == '\n' || i == 0 && prev == '\n') {
+					res = v.setFail(i, "the record is cut short: '{' starts a line inside it")
+					break scan
+				}
+				if len(stack) == MaxJSONDepth {
+					v.st, v.stack = st, stack
+					v.tooDeep, v.counting, v.count = true, true, MaxJSONDepth+1
+					used, r := v.countStep(w[i+1:], line)
+					return i + 1 + used, r
+				}
+				stack = append(stack, c)
+				st = stValueOrClose
+				if c == '{' {
+					st = stKeyOrClose
+				}
+			case c == ']' && st == stValueOrClose:
+				stack = stack[:len(stack)-1]
+				st = stAfter
+				if len(stack) == 0 {
+					i, res = i+1, stepDone
+					break scan
 				}
 			case c == '-' || c >= '0' && c <= '9' || c == 't' || c == 'f' || c == 'n':
-				v.st = stScalar
+				st = stScalar
 			default:
-				return v.fail(i, "unexpected "+quoteByte(c))
+				res = v.setFail(i, "unexpected "+quoteByte(c))
+				break scan
 			}
 		case stKeyOrClose, stKey:
 			switch {
 			case c == '"':
-				v.st, v.isKey = stString, true
-			case c == '}' && v.st == stKeyOrClose:
-				v.stack = v.stack[:len(v.stack)-1]
-				v.st = stAfter
-				if len(v.stack) == 0 {
-					return i + 1, stepDone
+				st, v.isKey = stString, true
+			case c == '}' && st == stKeyOrClose:
+				stack = stack[:len(stack)-1]
+				st = stAfter
+				if len(stack) == 0 {
+					i, res = i+1, stepDone
+					break scan
 				}
 			default:
-				return v.fail(i, "expected a key, found "+quoteByte(c))
+				res = v.setFail(i, "expected a key, found "+quoteByte(c))
+				break scan
 			}
 		case stColon:
 			if c != ':' {
-				return v.fail(i, "expected ':', found "+quoteByte(c))
+				res = v.setFail(i, "expected ':', found "+quoteByte(c))
+				break scan
 			}
-			v.st = stValue
-		case stScalar:
-			if isScalarByte(c) {
-				break
-			}
-			v.st = stAfter
-			if len(v.stack) == 0 {
-				return i, stepDone
-			}
-			continue
+			st = stValue
 		case stAfter:
-			top := v.stack[len(v.stack)-1]
+			top := stack[len(stack)-1]
 			switch {
 			case c == ',' && top == '{':
-				v.st = stKey
+				st = stKey
 			case c == ',':
-				v.st = stValue
+				st = stValue
 			case c == '}' && top == '{' || c == ']' && top == '[':
-				v.stack = v.stack[:len(v.stack)-1]
-				if len(v.stack) == 0 {
-					return i + 1, stepDone
+				stack = stack[:len(stack)-1]
+				if len(stack) == 0 {
+					i, res = i+1, stepDone
+					break scan
 				}
 			default:
-				return v.fail(i, "unexpected "+quoteByte(c)+" after a value")
+				res = v.setFail(i, "unexpected "+quoteByte(c)+" after a value")
+				break scan
 			}
+		}
+		i++
+	}
+	v.st, v.stack = st, stack
+	return i, res
+}
+
+// countStep is step for a value that is only followed to its end: past
+// MaxJSONDepth, or after a syntax error. Strings are still skipped whole so
+// that brackets inside them do not count.
+func (v *valueScan) countStep(w []byte, line *int64) (int, stepResult) {
+	i := 0
+	if v.esc {
+		v.esc, i = false, 1
+	}
+	for i < len(w) {
+		c := w[i]
+		if v.st == stString {
+			i += stringStop(w[i:])
+			if i == len(w) {
+				break
+			}
+			switch c = w[i]; c {
+			case '"':
+				v.st = stAfter
+				if v.count <= 0 {
+					return i + 1, stepDone
+				}
+			case '\\':
+				if i+1 == len(w) {
+					v.esc = true
+				}
+				i++
+			case '\n':
+				*line++
+			}
+			i++
+			continue
+		}
+		switch c {
+		case '"':
+			v.st = stString
+		case '{', '[':
+			v.count++
+		case '}', ']':
+			if v.count--; v.count <= 0 {
+				return i + 1, stepDone
+			}
+		case '\n':
+			*line++
 		}
 		i++
 	}
 	return i, stepMore
 }
 
-func indexFrom(w []byte, from int, c byte) int {
-	if j := bytes.IndexByte(w[from:], c); j >= 0 {
-		return from + j
+// stringStop is the index in b of the first byte that ends a run of plain
+// string content: a quote, a backslash or a control character (len(b) when
+// there is none). It looks at eight bytes at a time, since strings are most
+// of a CloudTrail record.
+func stringStop(b []byte) int {
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		q := x ^ ('"' * ones)
+		bs := x ^ ('\\' * ones)
+		// A zero byte of q or bs is a quote or backslash; x - 0x20 per byte
+		// borrows into the high bit for bytes below 0x20. The lowest flag
+		// is exact: borrows only corrupt the flags above it.
+		m := ((q - ones) &^ q) | ((bs - ones) &^ bs) | ((x - ' '*ones) &^ x)
+		if m &= highs; m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
 	}
-	return len(w)
-}
-
-// indexBefore is the index of the first c in w[from:to], or to.
-func indexBefore(w []byte, from, to int, c byte) int {
-	if j := bytes.IndexByte(w[from:to], c); j >= 0 {
-		return from + j
+	for ; i < len(b); i++ {
+		if c := b[i]; c == '"' || c == '\\' || c < ' ' {
+			return i
+		}
 	}
-	return to
+	return len(b)
 }
 
 func isEscapeChar(c byte) bool {
@@ -712,4 +790,16 @@ func isEscapeChar(c byte) bool {
 // isScalarByte reports whether c may be part of a number or literal.
 func isScalarByte(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '.' || c == '+' || c == '-'
+}
+
+// appendRecord appends b to rec, doubling rec's capacity as needed but never
+// past MaxRecordBytes: append's gentler growth for large slices would
+// allocate several times the cap on the way to it.
+func appendRecord(rec, b []byte) []byte {
+	if need := len(rec) + len(b); need > cap(rec) {
+		grown := make([]byte, len(rec), min(max(need, 2*cap(rec), 4<<10), MaxRecordBytes))
+		copy(grown, rec)
+		rec = grown
+	}
+	return append(rec, b...)
 }

@@ -23,7 +23,7 @@ type Delta struct {
 	// callRecords are kept so the writer can rebuild calls without the
 	// events another object already delivered.
 	callRecords []graph.APICall
-	callHashes  []int64
+	callIDs     []eventIdentity
 }
 
 // Checkpoint is how far an object has been read, and what it is.
@@ -122,6 +122,10 @@ type coverageKey struct {
 	hour                            int64
 }
 
+// eventIdentity is an event's row in event_seen. Both copies of an event
+// carry the same eventTime, so the hour is part of its identity.
+type eventIdentity struct{ hour, hash int64 }
+
 // hashEventID is an event's identity in event_seen.
 func hashEventID(id string) int64 {
 	h := fnv.New64a()
@@ -153,7 +157,7 @@ func (d *Delta) AddFinding(f *graph.Finding) { d.findings = append(d.findings, *
 func (d *Delta) AddCall(c *graph.APICall) {
 	d.addCoverage("cloudtrail", c.Account, c.Region, hourOf(c.Time), 1)
 	d.callRecords = append(d.callRecords, *c)
-	d.callHashes = append(d.callHashes, hashEventID(c.EventID))
+	d.callIDs = append(d.callIDs, eventIdentity{hourOf(c.Time), hashEventID(c.EventID)})
 	d.calls.add(c)
 }
 

@@ -35,7 +35,7 @@ func prepareStatements(ctx context.Context, db *sql.DB) (*statements, error) {
 				first_seen = min(first_seen, excluded.first_seen),
 				last_seen = max(last_seen, excluded.last_seen),
 				count = count + excluded.count`},
-		{&s.api, `INSERT INTO api_hour (principal, hour, account, service, api, source, access_key, user_agent, region, error, success, failure)
+		{&s.api, `INSERT INTO api_hour (hour, principal, account, service, api, source, access_key, user_agent, region, error, success, failure)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT DO UPDATE SET success = success + excluded.success, failure = failure + excluded.failure`},
 		{&s.raw, `INSERT INTO raw_ref (principal, hour, object, idx) VALUES (?, ?, ?, ?)
@@ -50,7 +50,7 @@ func prepareStatements(ctx context.Context, db *sql.DB) (*statements, error) {
 			ON CONFLICT DO UPDATE SET nodata = nodata + excluded.nodata, skipdata = skipdata + excluded.skipdata`},
 		{&s.assignment, `INSERT INTO ip_assignment (ip, account, vpc, instance, eni, first_hour, last_hour) VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT DO UPDATE SET first_hour = min(first_hour, excluded.first_hour), last_hour = max(last_hour, excluded.last_hour)`},
-		{&s.eventSeen, `INSERT OR IGNORE INTO event_seen (h) VALUES (?)`},
+		{&s.eventSeen, `INSERT OR IGNORE INTO event_seen (hour, h) VALUES (?, ?)`},
 		{&s.object, `INSERT INTO object (uri, format, size, mod_time, fingerprint, records, bad, complete, ingested_at)
 			VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)
 			ON CONFLICT (uri) DO UPDATE SET format = excluded.format, size = excluded.size, mod_time = excluded.mod_time,

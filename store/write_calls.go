@@ -56,7 +56,7 @@ func (t *txn) writeAPI(cd *callDelta, ids map[entityKey]int64) error {
 		acct := lookup(ids, entityKey{graph.KindAccount, k.account})
 		key := lookup(ids, entityKey{graph.KindAccessKey, k.accessKey})
 		agent := lookup(ids, entityKey{graph.KindUserAgent, k.userAgent})
-		if _, err := api.Exec(lookup(ids, k.principal), k.hour, acct, strs[0], strs[1],
+		if _, err := api.Exec(k.hour, lookup(ids, k.principal), acct, strs[0], strs[1],
 			lookup(ids, k.source), key, agent, strs[2], strs[3], n[0], n[1]); err != nil {
 			return err
 		}

@@ -79,7 +79,7 @@ func (l *trailLog) runInstances(r *rand.Rand, p principal, t time.Time, spec ins
 		"currentInstanceBootMode": "uefi", "instanceState": params{"code": 0, "name": "pending"},
 		"privateDnsName": dnsName(spec.ip), "amiLaunchIndex": 0, "productCodes": params{},
 		"instanceType": spec.instanceType, "launchTime": t.UnixMilli(),
-		"placement": params{"availabilityZone": AZ, "tenancy": "default"},
+		"placement":  params{"availabilityZone": AZ, "tenancy": "default"},
 		"monitoring": params{"state": "disabled"}, "subnetId": Subnet, "vpcId": VPC,
 		"privateIpAddress": spec.ip, "stateReason": params{"code": "pending", "message": "pending"},
 		"architecture": "x86_64", "rootDeviceType": "ebs", "rootDeviceName": "/dev/xvda",

@@ -150,8 +150,11 @@ const (
 	FlowLogBucket = "vpc-flow-logs"
 	// ResolverIP is a DNS forwarder in the VPC. Not the Amazon resolver at
 	// VPC+2: flow logs never record traffic to that one.
-	ResolverIP     = "172.16.0.53"
-	UpdateServerIP = "198.51.100.180"
+	ResolverIP = "172.16.0.53"
+	// UpdateServerIP is a package mirror Instance fetches from;
+	// SSMEndpointIP the endpoint AppInstance's agent reports to.
+	UpdateServerIP = "198.51.100.100"
+	SSMEndpointIP  = "198.51.100.101"
 
 	TorPort         = 9001
 	PortUnusualIP   = "203.0.113.150"

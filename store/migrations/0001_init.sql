@@ -47,8 +47,11 @@ CREATE TABLE api_hour (
     error      INTEGER NOT NULL,
     success    INTEGER NOT NULL,
     failure    INTEGER NOT NULL,
-    PRIMARY KEY (principal, hour, account, service, api, source, access_key, user_agent, region, error)
+    PRIMARY KEY (hour, principal, account, service, api, source, access_key, user_agent, region, error)
 ) WITHOUT ROWID;
+-- Hour first: logs arrive roughly in time order, so writes land at the end
+-- of the tree instead of dirtying pages all over it.
+CREATE INDEX api_by_principal ON api_hour (principal, hour);
 CREATE INDEX api_by_source ON api_hour (source, hour);
 CREATE INDEX api_by_key ON api_hour (access_key, hour);
 CREATE INDEX api_by_account ON api_hour (account, hour);
@@ -162,11 +165,14 @@ CREATE TABLE trail_event (
     failed    INTEGER NOT NULL
 );
 
--- Identity of CloudTrail events already counted: a 64-bit hash of eventID,
--- so organisation and account trails delivering one event count it once.
+-- Identity of CloudTrail events already counted: the event's hour and a
+-- 64-bit hash of its eventID, so organisation and account trails delivering
+-- one event count it once. Hour first keeps inserts near the tree's end.
 CREATE TABLE event_seen (
-    h INTEGER PRIMARY KEY
-);
+    hour INTEGER NOT NULL,
+    h    INTEGER NOT NULL,
+    PRIMARY KEY (hour, h)
+) WITHOUT ROWID;
 
 -- Source objects and their checkpoints.
 CREATE TABLE object (
