@@ -34,9 +34,12 @@ func DecodeCloudTrail(r io.Reader, skip int64, sink Sink) error {
 
 type cloudTrailDecoder struct {
 	sink Sink
-	// rec is reused from record to record so that its raw sub-documents
-	// keep their buffers.
-	rec ctRecord
+	// rec, req and resp are reused from record to record, so that the raw
+	// sub-documents keep their buffers and decoding allocates only what
+	// the APICall keeps.
+	rec  ctRecord
+	req  ctRequest
+	resp ctResponse
 }
 
 // ctRecord is one record as delivered: a CloudTrail event, or an
@@ -109,6 +112,7 @@ func (d *cloudTrailDecoder) record(data []byte, pos graph.Position) error {
 	if problem != "" {
 		return d.sink.Bad(BadRecord{Pos: pos, Reason: problem + where})
 	}
+	d.addDetails(ev, call)
 	call.Pos = pos
 	return d.sink.APICall(call)
 }
@@ -155,7 +159,6 @@ func (e *ctEvent) apiCall() (*graph.APICall, string) {
 			EC2RoleDelivery:   sc.EC2RoleDelivery != "",
 		},
 	}
-	e.addDetails(c)
 	return c, ""
 }
 
@@ -225,49 +228,49 @@ type ctPrivateIP struct {
 // response are decoded only for those APIs. A request or response that does
 // not have the documented shape leaves these fields empty: the call itself
 // still happened and still counts.
-func (e *ctEvent) addDetails(c *graph.APICall) {
+func (d *cloudTrailDecoder) addDetails(e *ctEvent, c *graph.APICall) {
 	switch e.EventName {
 	case "AssumeRole", "AssumeRoleWithSAML", "AssumeRoleWithWebIdentity", "GetFederationToken":
-		c.Assume = assumption(e.EventName, e.request(), e.response())
+		c.Assume = assumption(e.EventName, d.request(e), d.response(e))
 		return
 	case "StopLogging", "StartLogging", "DeleteTrail", "UpdateTrail", "CreateTrail":
-		req := e.request()
+		req := d.request(e)
 		c.Trail = req.Name
 		if e.EventName == "CreateTrail" || e.EventName == "UpdateTrail" {
 			c.TrailBucket = req.S3BucketName
 		}
 		return
 	case "ConsoleLogin":
-		c.Failed = c.Failed || e.response().ConsoleLogin == "Failure"
+		c.Failed = c.Failed || d.response(e).ConsoleLogin == "Failure"
 		return
 	}
 	switch e.EventSource {
 	case "s3.amazonaws.com":
-		c.Bucket = e.request().BucketName
+		c.Bucket = d.request(e).BucketName
 	case "iam.amazonaws.com":
-		req := e.request()
+		req := d.request(e)
 		c.TargetRole, c.TargetUser = req.RoleName, req.UserName
 		if e.EventName == "CreateAccessKey" {
-			key := e.response().AccessKey
+			key := d.response(e).AccessKey
 			c.NewAccessKey, c.NewKeyUser = key.AccessKeyID, key.UserName
 		}
 	case "ec2.amazonaws.com":
 		if e.EventName == "RunInstances" {
-			c.Launched = launched(e.response().InstancesSet.Items)
+			c.Launched = launched(d.response(e).InstancesSet.Items)
 		}
 	}
 }
 
-func (e *ctEvent) request() *ctRequest {
-	var req ctRequest
-	decodeLoose(e.RequestParameters, &req)
-	return &req
+func (d *cloudTrailDecoder) request(e *ctEvent) *ctRequest {
+	d.req = ctRequest{}
+	decodeLoose(e.RequestParameters, &d.req)
+	return &d.req
 }
 
-func (e *ctEvent) response() *ctResponse {
-	var resp ctResponse
-	decodeLoose(e.ResponseElements, &resp)
-	return &resp
+func (d *cloudTrailDecoder) response(e *ctEvent) *ctResponse {
+	d.resp = ctResponse{}
+	decodeLoose(e.ResponseElements, &d.resp)
+	return &d.resp
 }
 
 // decodeLoose decodes a raw sub-document, keeping whatever fits v.

@@ -18,8 +18,9 @@ const (
 	flowReadBuffer = 64 << 10
 	// maxFlowLine is MaxRecordBytes plus a CRLF line ending.
 	maxFlowLine = MaxRecordBytes + 2
-	// maxFlowInterned and maxFlowInternLen bound the per-object string table: IDs
-	// are short, and a hostile object of distinct values must not grow it.
+	// maxFlowInterned and maxFlowInternLen bound the per-object string
+	// table: IDs are short, and a hostile object of distinct values must
+	// not grow it.
 	maxFlowInterned  = 1024
 	maxFlowInternLen = 64
 	maxFlowInt64     = 1<<63 - 1
@@ -147,7 +148,7 @@ func (d *flowDecoder) handle(raw []byte, tooLong bool) error {
 	if len(line) == 0 {
 		return nil
 	}
-	if 'a' <= line[0] && line[0] <= 'z' && flowHeaderShaped(line) {
+	if 'a' <= line[0] && line[0] <= 'z' && isFlowHeader(line) {
 		return d.header(line)
 	}
 	index := d.index

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"net/netip"
 	"strings"
 )
 
@@ -96,10 +95,6 @@ var flowLogFields = map[string]flowFieldSpec{
 // without a header line (CloudWatch Logs exports, older S3 objects) use.
 const defaultFlowLogHeader = "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status"
 
-// maxFlowColumns bounds a header, and with it the decoder's per-line state.
-// AWS documents 40 fields.
-const maxFlowColumns = 128
-
 var defaultFlowLogFormat = mustParseFlowLogHeader(defaultFlowLogHeader)
 
 // FlowLogFormat is the layout of a flow-log object's lines, as its header
@@ -119,12 +114,14 @@ func (f FlowLogFormat) Version() int { return f.version }
 // String is the header line that names the format.
 func (f FlowLogFormat) String() string { return strings.Join(f.names, " ") }
 
-var errNotFlowLogHeader = errors.New("not a flow-log header: it must be field names such as srcaddr and dstaddr, separated by spaces")
+var errNotFlowLogHeader = errors.New("not a flow-log header: want flow-log field names such as srcaddr and dstaddr, separated by spaces")
 
 // ParseFlowLogHeader reads a flow-log header line: field names separated by
-// spaces, any subset of AWS's fields in any order, at least one of them
-// known. Unknown names are kept as ignored columns, so a newer format still
-// decodes; a name given twice is an error.
+// spaces, any subset of AWS's fields in any order. Names AWS has not
+// documented (yet) are kept as ignored columns, so a newer format still
+// decodes, as long as documented names are the majority (which also bounds
+// a header to twice the documented fields); a name given twice is an
+// error.
 func ParseFlowLogHeader(line string) (FlowLogFormat, error) {
 	return parseFlowLogHeader([]byte(line))
 }
@@ -139,7 +136,7 @@ func mustParseFlowLogHeader(line string) FlowLogFormat {
 
 func parseFlowLogHeader(line []byte) (FlowLogFormat, error) {
 	line = trimFlowLine(line)
-	if !flowHeaderShaped(line) {
+	if !isFlowHeader(line) {
 		return FlowLogFormat{}, errNotFlowLogHeader
 	}
 	var f FlowLogFormat
@@ -148,9 +145,6 @@ func parseFlowLogHeader(line []byte) (FlowLogFormat, error) {
 		name := string(tok)
 		if seen[name] {
 			return FlowLogFormat{}, fmt.Errorf("flow-log header names field %s twice", name)
-		}
-		if len(f.names) == maxFlowColumns {
-			return FlowLogFormat{}, fmt.Errorf("flow-log header names more than %d fields", maxFlowColumns)
 		}
 		seen[name] = true
 		f.names = append(f.names, name)
@@ -164,22 +158,26 @@ func parseFlowLogHeader(line []byte) (FlowLogFormat, error) {
 	return f, nil
 }
 
-// flowHeaderShaped reports whether every token of line is a field name (a
-// lowercase letter, then lowercase letters, digits and hyphens) and at least
-// one is a known field. Data lines fail at their first number, address,
-// "-" or upper-case token, which keeps the check cheap when the decoder
-// asks it of every line that starts with a letter.
-func flowHeaderShaped(line []byte) bool {
-	known := false
+// isFlowHeader reports whether line is a header: every token a field name
+// (a lowercase letter, then lowercase letters, digits and hyphens), with
+// names from AWS's list outnumbering others. Unknown names are allowed so
+// that a newer format is still recognised; the majority rule keeps a data
+// line of words (an ECS cluster named "bytes") from passing as a header.
+// Data lines fail at their first number, address, "-" or upper-case
+// token, which keeps the check cheap on lines that start with a letter.
+func isFlowHeader(line []byte) bool {
+	known, unknown := 0, 0
 	for tok, rest := cutFlowField(line); len(tok) > 0; tok, rest = cutFlowField(rest) {
 		if !isFlowFieldName(tok) {
 			return false
 		}
-		if !known {
-			_, known = flowLogFields[string(tok)]
+		if _, ok := flowLogFields[string(tok)]; ok {
+			known++
+		} else {
+			unknown++
 		}
 	}
-	return known
+	return known > unknown
 }
 
 func isFlowFieldName(tok []byte) bool {
@@ -196,16 +194,15 @@ func isFlowFieldName(tok []byte) bool {
 
 // LooksLikeFlowLog reports whether head, the start of an object's
 // decompressed content, is VPC Flow Logs text: its first non-blank line is
-// either a header or a record in the default version-2 format. A header
-// must name srcaddr, dstaddr or interface-id and two more known fields, and
-// its known names must outnumber unknown ones, so that a newer format is
-// still recognised while ordinary prose is not.
+// either a header that names srcaddr, dstaddr or interface-id and two more
+// documented fields, or a record in the default version-2 format. It looks
+// at that one line only.
 func LooksLikeFlowLog(head []byte) bool {
 	line := firstFlowLine(head)
 	if len(line) == 0 {
 		return false
 	}
-	if flowHeaderShaped(line) {
+	if isFlowHeader(line) {
 		return sniffFlowHeader(line)
 	}
 	return sniffFlowV2Record(line)
@@ -225,11 +222,10 @@ func firstFlowLine(b []byte) []byte {
 }
 
 func sniffFlowHeader(line []byte) bool {
-	known, unknown, anchored := 0, 0, false
+	known, anchored := 0, false
 	for tok, rest := cutFlowField(line); len(tok) > 0; tok, rest = cutFlowField(rest) {
 		spec, ok := flowLogFields[string(tok)]
 		if !ok {
-			unknown++
 			continue
 		}
 		known++
@@ -238,11 +234,11 @@ func sniffFlowHeader(line []byte) bool {
 			anchored = true
 		}
 	}
-	return anchored && known >= 3 && known > unknown
+	return anchored && known >= 3
 }
 
-// sniffFlowV2Record checks a line against the default format field by field.
-// It only runs on one line per object, so it may allocate.
+// sniffFlowV2Record checks a line against the default format field by
+// field.
 func sniffFlowV2Record(line []byte) bool {
 	var toks [15][]byte
 	n := 0
@@ -260,7 +256,7 @@ func sniffFlowV2Record(line []byte) bool {
 		return false
 	}
 	for _, addr := range toks[3:5] {
-		if _, err := netip.ParseAddr(string(addr)); err != nil && !isFlowDash(addr) {
+		if _, _, ok := scanFlowAddr(addr, 0); !ok && !isFlowDash(addr) {
 			return false
 		}
 	}

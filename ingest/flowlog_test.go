@@ -318,6 +318,8 @@ func TestDecodeFlowLogLines(t *testing.T) {
 			check: func(r graph.FlowRecord) bool { return r.Src == flowIP("::ffff:10.0.1.5") }},
 		{name: "large counters", input: flowTestLine(map[int]string{9: "9223372036854775807"}),
 			check: func(r graph.FlowRecord) bool { return r.Bytes == 1<<63-1 }},
+		{name: "words that name fields", input: "ecs-cluster-name region\nbytes us-east-1\n",
+			check: func(r graph.FlowRecord) bool { return r.Region == "us-east-1" && r.Version == 7 }},
 		{name: "tcp-flags", input: "tcp-flags srcaddr\n18 10.0.0.1\n",
 			check: func(r graph.FlowRecord) bool { return r.TCPFlags == 18 && r.Version == 3 }},
 
@@ -564,6 +566,110 @@ func TestFlowLogConformance(t *testing.T) {
 	}
 	if len(sink.flows) > 0 && sink.flows[0] != want {
 		t.Errorf("first record\n got %+v\nwant %+v", sink.flows[0], want)
+	}
+}
+
+func TestParseFlowLogHeader(t *testing.T) {
+	v5 := defaultFlowLogHeader + " vpc-id subnet-id instance-id tcp-flags type pkt-srcaddr pkt-dstaddr" +
+		" region az-id sublocation-type sublocation-id pkt-src-aws-service pkt-dst-aws-service flow-direction traffic-path"
+	tests := []struct {
+		line    string
+		version int
+		columns []flowField
+		unknown []string
+		err     string
+	}{
+		{line: defaultFlowLogHeader, version: 2, columns: defaultFlowLogFormat.columns},
+		{line: v5 + "\r\n", version: 5},
+		{line: "  dstport\tsrcaddr  ", version: 2, columns: []flowField{flowFieldDstPort, flowFieldSrcAddr}},
+		{line: "srcaddr pkt-dstaddr", version: 3, columns: []flowField{flowFieldSrcAddr, flowFieldPktDstAddr}},
+		{line: "interface-id az-id sublocation-id", version: 4,
+			columns: []flowField{flowFieldInterface, flowFieldAZ, flowFieldIgnored}},
+		{line: "srcaddr ecs-task-arn", version: 7, columns: []flowField{flowFieldSrcAddr, flowFieldIgnored}},
+		{line: "reject-reason action", version: 8, columns: []flowField{flowFieldIgnored, flowFieldAction}},
+		{line: "srcaddr dstaddr encryption-status", version: 2, unknown: []string{"encryption-status"},
+			columns: []flowField{flowFieldSrcAddr, flowFieldDstAddr, flowFieldIgnored}},
+
+		{line: "", err: errNotFlowLogHeader.Error()},
+		{line: "srcaddr future-one future-two", err: errNotFlowLogHeader.Error()},
+		{line: "SRCADDR DSTADDR", err: errNotFlowLogHeader.Error()},
+		{line: "srcaddr dstaddr 2", err: errNotFlowLogHeader.Error()},
+		{line: flowTestLine(nil), err: errNotFlowLogHeader.Error()},
+		{line: "srcaddr dstaddr srcaddr", err: "flow-log header names field srcaddr twice"},
+		{line: v5 + flowFutureFields(30), err: errNotFlowLogHeader.Error()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.line, func(t *testing.T) {
+			f, err := ParseFlowLogHeader(tt.line)
+			if tt.err != "" {
+				if err == nil || err.Error() != tt.err {
+					t.Fatalf("error %v, want %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f.Version() != tt.version || !reflect.DeepEqual(f.unknown, tt.unknown) {
+				t.Errorf("version %d, unknown %q; want %d, %q", f.Version(), f.unknown, tt.version, tt.unknown)
+			}
+			if tt.columns != nil && !reflect.DeepEqual(f.columns, tt.columns) {
+				t.Errorf("columns %v, want %v", f.columns, tt.columns)
+			}
+			if want := strings.Join(strings.Fields(tt.line), " "); f.String() != want {
+				t.Errorf("String() = %q, want %q", f.String(), want)
+			}
+		})
+	}
+}
+
+// flowFutureFields names n fields AWS has not documented.
+func flowFutureFields(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, " future-%d", i)
+	}
+	return b.String()
+}
+
+func TestLooksLikeFlowLog(t *testing.T) {
+	tests := []struct {
+		name string
+		head string
+		want bool
+	}{
+		{"default header", defaultFlowLogHeader + "\n" + flowTestLine(nil) + "\n", true},
+		{"blank lines then CRLF header", "\n \r\n" + defaultFlowLogHeader + "\r\n", true},
+		{"custom header", "interface-id srcaddr dstport action\n", true},
+		{"header with a future field", "srcaddr dstaddr dstport resource-id\n", true},
+		{"header cut by the sniff window", "version account-id interface-id srcaddr dst", true},
+		{"v2 record", flowTestLine(nil) + "\n", true},
+		{"v2 NODATA record", "2 123456789012 eni-0a1b2c3d4e5f60002 - - - - - - - 1700000000 1700000060 - NODATA\n", true},
+		{"v2 IPv6 record", flowTestLine(map[int]string{3: "2001:db8::1"}), true},
+
+		{"empty", "", false},
+		{"blank", " \n\r\n\t", false},
+		{"too few known fields", "srcaddr dstaddr\n", false},
+		{"no anchor field", "version bytes packets start end\n", false},
+		{"mostly unknown names", "srcaddr dstaddr srcport one two three four\n", false},
+		{"prose", "the end of the start\n", false},
+		{"CloudTrail", `{"Records":[{"eventVersion":"1.08"}]}`, false},
+		{"v5 record without a header", string(genFlowLog(1, 5)[bytes.IndexByte(genFlowLog(1, 5), '\n')+1:]), false},
+		{"v3 record", flowTestLine(map[int]string{0: "3"}), false},
+		{"13 fields", flowTestLine(nil)[:strings.LastIndexByte(flowTestLine(nil), ' ')], false},
+		{"not an interface", flowTestLine(map[int]string{2: "i-0123"}), false},
+		{"bad address", flowTestLine(map[int]string{4: "10.0.0.300"}), false},
+		{"bad port", flowTestLine(map[int]string{5: "http"}), false},
+		{"bad action", flowTestLine(map[int]string{12: "ALLOW"}), false},
+		{"bad status", flowTestLine(map[int]string{13: "-"}), false},
+		{"binary", "\x00\xff\x1f\x8b\x08 2 \xfe", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := LooksLikeFlowLog([]byte(tt.head)); got != tt.want {
+				t.Errorf("LooksLikeFlowLog(%q) = %v", tt.head, got)
+			}
+		})
 	}
 }
 

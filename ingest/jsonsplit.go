@@ -295,14 +295,7 @@ func (s *jsonSplitter) record(inContainer bool, openLine int64) error {
 		if !inContainer {
 			return s.resync(startLine)
 		}
-		v.recover()
-		if v.done() {
-			return nil
-		}
-		if _, end = s.scanValue(v, false); end != scanDone {
-			return s.readErr(end)
-		}
-		return nil
+		return nil // nothing was consumed: the container goes on or is lost
 	case v.tooBig:
 		err := s.bad(pos, fmt.Sprintf("record exceeds %d MiB cap", MaxRecordBytes>>20))
 		return firstErr(err, s.readErr(end))
@@ -464,281 +457,117 @@ func (s *jsonSplitter) scanValue(v *valueScan, keep bool) ([]byte, scanEnd) {
 	}
 }
 
-// scanState is where a valueScan is in the JSON grammar.
-type scanState uint8
-
-const (
-	stValue        scanState = iota // a value must come next
-	stValueOrClose                  // after '[': a value or ']'
-	stKeyOrClose                    // after '{': a key or '}'
-	stKey                           // after ',' in an object: a key
-	stColon                         // after a key
-	stAfter                         // after a value inside a container: ',' or a close
-	stString                        // inside a string (isKey tells which)
-	stScalar                        // inside a number or literal
-)
-
 // stepResult is how one step over a read window ended.
 type stepResult uint8
 
 const (
 	stepMore stepResult = iota // the window is used up, the value goes on
 	stepDone                   // the value ended inside the window
-	stepBad                    // syntax error at the returned offset
+	stepBad                    // the value is broken at the returned offset
 )
 
-// valueScan follows one JSON value across read windows. It checks the
-// grammar closely enough to find where a broken record ends (brackets,
-// separators, strings, escapes, raw newlines in strings) and leaves number
-// and literal spelling to the decoder. Past MaxJSONDepth, and while
-// recovering from an error, it only counts brackets.
+// valueScan follows one JSON value across read windows to find where it
+// ends, tracking only strings (with their escapes) and bracket depth. The
+// grammar itself is the decoder's business: a record that is not valid JSON
+// still ends where its brackets close, and the decoder reports it. Two
+// things are checked here because they show where a top-level record was
+// cut short and the next one starts (a truncated JSON line): a raw newline
+// inside a string, and a '{' in column 0 inside a record.
 type valueScan struct {
-	st       scanState
-	isKey    bool
-	esc      bool   // the last window ended just after a backslash in a string
-	stack    []byte // open brackets while checking the grammar
-	counting bool   // only brackets are counted, in count
-	count    int64
-	n        int64  // bytes of the value consumed so far
-	err      string // the syntax error, after stepBad
-	tooBig   bool
-	tooDeep  bool
-	// lineRecords is set for top-level records, which start in column 0:
-	// a '{' in column 0 inside one means it was cut short and the next
-	// record begins there (a truncated JSON line).
+	started bool
+	scalar  bool // the value is a bare number or literal
+	inStr   bool
+	esc     bool // the last window ended just after a backslash in a string
+	depth   int64
+	n       int64  // bytes of the value consumed so far
+	err     string // what is wrong, after stepBad
+	tooBig  bool
+	tooDeep bool
+	// lineRecords is set for top-level records, which start in column 0.
 	lineRecords bool
 }
 
-func (v *valueScan) reset() {
-	*v = valueScan{stack: v.stack[:0]}
-}
-
-func (v *valueScan) depth() int64 {
-	if v.counting {
-		return v.count
-	}
-	return int64(len(v.stack))
-}
-
-// recover turns a failed scan into bracket counting from where it failed,
-// so that the end of a broken container element can still be found.
-func (v *valueScan) recover() {
-	v.counting = true
-	v.count = int64(len(v.stack))
-	if v.st != stString {
-		v.st = stAfter
-	}
-}
-
-// done reports whether a recovering scan has nothing left to skip.
-func (v *valueScan) done() bool { return v.st != stString && v.depth() == 0 }
+func (v *valueScan) reset() { *v = valueScan{} }
 
 func (v *valueScan) fail(at int, what string) (int, stepResult) {
-	return at, v.setFail(at, what)
-}
-
-func (v *valueScan) setFail(at int, what string) stepResult {
 	v.err = fmt.Sprintf("invalid JSON at byte %d of the record: %s", v.n+int64(at), what)
-	return stepBad
+	return at, stepBad
 }
 
-// step scans w from its start (prev is the byte before it), counting
-// newlines into line, and returns how many bytes it consumed: after stepBad
-// the offending byte is not consumed, after stepDone the value's last byte
-// is. The state lives in locals while it runs: this loop is the splitter's
-// hot path.
+// step scans w (prev is the byte before it), counting newlines into line,
+// and returns how many bytes it consumed: after stepBad the offending byte
+// is not consumed, after stepDone the value's last byte is.
 func (v *valueScan) step(w []byte, prev byte, line *int64) (int, stepResult) {
-	if v.counting {
-		return v.countStep(w, line)
-	}
-	st, stack := v.st, v.stack
-	i, res := 0, stepMore
-	if v.esc {
-		if !isEscapeChar(w[0]) {
-			return v.fail(0, "invalid escape \\"+string(rune(w[0])))
-		}
-		v.esc, i = false, 1
-	}
-scan:
-	for i < len(w) {
-		if st == stString {
-			i += stringStop(w[i:])
-			if i == len(w) {
-				break
-			}
-			switch c := w[i]; {
-			case c == '"':
-				i++
-				if v.isKey {
-					st = stColon
-					continue
-				}
-				st = stAfter
-				if len(stack) == 0 {
-					res = stepDone
-					break scan
-				}
-			case c == '\\':
-				if i+1 == len(w) {
-					v.esc, i = true, i+1
-					break scan
-				}
-				if !isEscapeChar(w[i+1]) {
-					res = v.setFail(i+1, "invalid escape \\"+string(rune(w[i+1])))
-					i++
-					break scan
-				}
-				i += 2
-			case c == '\n':
-				res = v.setFail(i, "raw newline inside a string")
-				break scan
-			default:
-				res = v.setFail(i, fmt.Sprintf("raw control character 0x%02x inside a string", c))
-				break scan
-			}
-			continue
-		}
-		c := w[i]
-		if st == stScalar {
-			for i < len(w) && isScalarByte(c) {
-				if i++; i < len(w) {
-					c = w[i]
-				}
-			}
-			if i == len(w) {
-				break
-			}
-			st = stAfter
-			if len(stack) == 0 {
-				res = stepDone
-				break
-			}
-		}
-		if c <= ' ' && isJSONSpace(c) {
-			if c == '\n' {
-				*line++
-			}
-			i++
-			continue
-		}
-		switch st {
-		case stValue, stValueOrClose:
-			switch {
-			case c == '"':
-				st, v.isKey = stString, false
-			case c == '{' || c == '[':
-				if c == '{' && v.lineRecords && len(stack) > 0 && (i > 0 && w[i-1] == '\n' || i == 0 && prev == '\n') {
-					res = v.setFail(i, "the record is cut short: '{' starts a line inside it")
-					break scan
-				}
-				if len(stack) == MaxJSONDepth {
-					v.st, v.stack = st, stack
-					v.tooDeep, v.counting, v.count = true, true, MaxJSONDepth+1
-					used, r := v.countStep(w[i+1:], line)
-					return i + 1 + used, r
-				}
-				stack = append(stack, c)
-				st = stValueOrClose
-				if c == '{' {
-					st = stKeyOrClose
-				}
-			case c == ']' && st == stValueOrClose:
-				stack = stack[:len(stack)-1]
-				st = stAfter
-				if len(stack) == 0 {
-					i, res = i+1, stepDone
-					break scan
-				}
-			case c == '-' || c >= '0' && c <= '9' || c == 't' || c == 'f' || c == 'n':
-				st = stScalar
-			default:
-				res = v.setFail(i, "unexpected "+quoteByte(c))
-				break scan
-			}
-		case stKeyOrClose, stKey:
-			switch {
-			case c == '"':
-				st, v.isKey = stString, true
-			case c == '}' && st == stKeyOrClose:
-				stack = stack[:len(stack)-1]
-				st = stAfter
-				if len(stack) == 0 {
-					i, res = i+1, stepDone
-					break scan
-				}
-			default:
-				res = v.setFail(i, "expected a key, found "+quoteByte(c))
-				break scan
-			}
-		case stColon:
-			if c != ':' {
-				res = v.setFail(i, "expected ':', found "+quoteByte(c))
-				break scan
-			}
-			st = stValue
-		case stAfter:
-			top := stack[len(stack)-1]
-			switch {
-			case c == ',' && top == '{':
-				st = stKey
-			case c == ',':
-				st = stValue
-			case c == '}' && top == '{' || c == ']' && top == '[':
-				stack = stack[:len(stack)-1]
-				if len(stack) == 0 {
-					i, res = i+1, stepDone
-					break scan
-				}
-			default:
-				res = v.setFail(i, "unexpected "+quoteByte(c)+" after a value")
-				break scan
-			}
-		}
-		i++
-	}
-	v.st, v.stack = st, stack
-	return i, res
-}
-
-// countStep is step for a value that is only followed to its end: past
-// MaxJSONDepth, or after a syntax error. Strings are still skipped whole so
-// that brackets inside them do not count.
-func (v *valueScan) countStep(w []byte, line *int64) (int, stepResult) {
 	i := 0
+	if !v.started {
+		v.started = true
+		switch c := w[0]; c {
+		case '"':
+			v.inStr, i = true, 1
+		case '{', '[':
+			v.depth, i = 1, 1
+		case ',', ':', ']', '}':
+			return v.fail(0, "expected a value, found "+quoteByte(c))
+		default:
+			v.scalar = true
+		}
+	}
+	if v.scalar {
+		for i < len(w) && !jsonDelimiter[w[i]] {
+			i++
+		}
+		if i < len(w) {
+			return i, stepDone
+		}
+		return i, stepMore
+	}
 	if v.esc {
-		v.esc, i = false, 1
+		v.esc, i = false, i+1
 	}
 	for i < len(w) {
-		c := w[i]
-		if v.st == stString {
+		if v.inStr {
 			i += stringStop(w[i:])
 			if i == len(w) {
 				break
 			}
-			switch c = w[i]; c {
+			switch w[i] {
 			case '"':
-				v.st = stAfter
-				if v.count <= 0 {
-					return i + 1, stepDone
+				v.inStr = false
+				if i++; v.depth == 0 {
+					return i, stepDone
 				}
+				continue
 			case '\\':
 				if i+1 == len(w) {
 					v.esc = true
+					return len(w), stepMore
 				}
 				i++
 			case '\n':
+				if v.lineRecords {
+					return v.fail(i, "raw newline inside a string")
+				}
 				*line++
 			}
 			i++
 			continue
 		}
-		switch c {
+		i += structuralStop(w[i:])
+		if i == len(w) {
+			break
+		}
+		switch w[i] {
 		case '"':
-			v.st = stString
+			v.inStr = true
 		case '{', '[':
-			v.count++
+			if w[i] == '{' && v.lineRecords && (i > 0 && w[i-1] == '\n' || i == 0 && prev == '\n') {
+				return v.fail(i, "the record is cut short: '{' starts a line inside it")
+			}
+			if v.depth++; v.depth > MaxJSONDepth {
+				v.tooDeep = true
+			}
 		case '}', ']':
-			if v.count--; v.count <= 0 {
+			if v.depth--; v.depth == 0 {
 				return i + 1, stepDone
 			}
 		case '\n':
@@ -749,47 +578,57 @@ func (v *valueScan) countStep(w []byte, line *int64) (int, stepResult) {
 	return i, stepMore
 }
 
-// stringStop is the index in b of the first byte that ends a run of plain
-// string content: a quote, a backslash or a control character (len(b) when
-// there is none). It looks at eight bytes at a time, since strings are most
-// of a CloudTrail record.
-func stringStop(b []byte) int {
-	const (
-		ones  = 0x0101010101010101
-		highs = 0x8080808080808080
-	)
-	i := 0
-	for ; i+8 <= len(b); i += 8 {
-		x := binary.LittleEndian.Uint64(b[i:])
-		q := x ^ ('"' * ones)
-		bs := x ^ ('\\' * ones)
-		// A zero byte of q or bs is a quote or backslash; x - 0x20 per byte
-		// borrows into the high bit for bytes below 0x20. The lowest flag
-		// is exact: borrows only corrupt the flags above it.
-		m := ((q - ones) &^ q) | ((bs - ones) &^ bs) | ((x - ' '*ones) &^ x)
-		if m &= highs; m != 0 {
-			return i + bits.TrailingZeros64(m)/8
-		}
+// Byte classes for the scanner's inner loops.
+var (
+	// jsonDelimiter ends a bare number or literal.
+	jsonDelimiter = byteClass(" \t\r\n,]}:")
+	// jsonStructural is what matters outside strings.
+	jsonStructural = byteClass("\"{}[]\n")
+	// stringSpecial is what matters inside strings: the end, an escape,
+	// and control characters (raw newlines show a cut record).
+	stringSpecial = byteClass("\"\\\x00\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f" +
+		"\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f")
+)
+
+func byteClass(members string) (class [256]bool) {
+	for i := range len(members) {
+		class[members[i]] = true
 	}
-	for ; i < len(b); i++ {
-		if c := b[i]; c == '"' || c == '\\' || c < ' ' {
+	return class
+}
+
+// structuralStop is the index of the first structural byte in b, or len(b).
+func structuralStop(b []byte) int {
+	for i, c := range b {
+		if jsonStructural[c] {
 			return i
 		}
 	}
 	return len(b)
 }
 
-func isEscapeChar(c byte) bool {
-	switch c {
-	case '"', '\\', '/', 'b', 'f', 'n', 'r', 't', 'u':
-		return true
+// stringStop is the index of the first byte in b that ends a run of plain
+// string content (a quote, a backslash or a control character), or len(b).
+// Strings are most of a record, so it looks at eight bytes at a time.
+func stringStop(b []byte) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		q, bs := x^('"'*ones), x^('\\'*ones)
+		// A byte of q or bs is zero at a quote or backslash, and x - 0x20
+		// borrows into a byte's high bit below 0x20. The lowest flag is
+		// exact; borrows only spoil the flags above it.
+		if m := ((q - ones) &^ q) | ((bs - ones) &^ bs) | ((x - ' '*ones) &^ x); m&highs != 0 {
+			return i + bits.TrailingZeros64(m&highs)/8
+		}
 	}
-	return false
-}
-
-// isScalarByte reports whether c may be part of a number or literal.
-func isScalarByte(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '.' || c == '+' || c == '-'
+	for ; i < len(b); i++ {
+		if stringSpecial[b[i]] {
+			return i
+		}
+	}
+	return len(b)
 }
 
 // appendRecord appends b to rec, doubling rec's capacity as needed but never

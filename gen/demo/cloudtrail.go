@@ -95,12 +95,6 @@ type principal struct {
 	console   bool
 }
 
-// from returns p calling from another address or with another agent.
-func (p principal) from(ip, userAgent string) principal {
-	p.ip, p.userAgent = ip, userAgent
-	return p
-}
-
 // role is an IAM role.
 type role struct{ name, arn, id, account string }
 

@@ -223,8 +223,8 @@ func servicesDay(l *trailLog, d time.Time, n uint64) {
 
 // instanceProfiles records both instances' profile sessions from launch:
 // EC2 renews the credentials every six hours, and between renewals the web
-// server reads and writes its assets bucket and the app server's agent
-// reports in, every hour, from their private addresses.
+// server reads and writes its assets bucket every hour and the app
+// server's agent reports in every two, from their private addresses.
 func instanceProfiles(l *trailLog) {
 	first := LaunchTime.Add(2 * time.Minute)
 	for k := uint64(0); ; k++ {
@@ -236,7 +236,7 @@ func instanceProfiles(l *trailLog) {
 		web := l.instanceProfile(r, start, webRole, Instance)
 		for h := range 6 {
 			from := start.Add(time.Duration(h) * time.Hour)
-			for _, t := range spread(r, from.Add(time.Minute), from.Add(time.Hour), between(r, 1, 3)) {
+			for _, t := range spread(r, from.Add(time.Minute), from.Add(time.Hour), between(r, 1, 2)) {
 				if t.Before(HistoryEnd) {
 					webAsset(l, r, web, t)
 				}
@@ -245,8 +245,8 @@ func instanceProfiles(l *trailLog) {
 		r = newRand("app", k)
 		app := l.instanceProfile(r, start.Add(40*time.Second), demoRole, AppInstance)
 		p := app.caller(AppInstanceIP, ssmUserAgent)
-		for h := range 6 {
-			t := start.Add(time.Duration(h)*time.Hour + time.Duration(between(r, 120, 3500))*time.Second)
+		for h := 0; h < 6; h += 2 {
+			t := start.Add(time.Duration(h)*time.Hour + time.Duration(between(r, 120, 7000))*time.Second)
 			if t.Before(HistoryEnd) {
 				l.call(r, p, t, Region, "ssm.amazonaws.com", "UpdateInstanceInformation", params{
 					"instanceId": AppInstance, "agentVersion": "3.3.859.0", "agentStatus": "Active",

@@ -71,7 +71,7 @@ var probedPorts = []int{22, 22, 22, 22, 3389, 3389, 3389, 23, 445, 1433, 3306, 5
 // package mirror every third hour, DNS lookups, and rejected probes.
 func webRoutine(r *rand.Rand, h time.Time) []conn {
 	var cs []conn
-	for range int(math.Round(8+30*activity(h))) + r.IntN(5) {
+	for range int(math.Round(6+24*activity(h))) + r.IntN(4) {
 		client, server := webClient(r)
 		s, e := at(r, h, time.Duration((1+r.ExpFloat64()*20)*float64(time.Second)))
 		down := int64(math.Exp(8.5 + 1.6*r.NormFloat64()))
@@ -150,15 +150,15 @@ func appRoutine(r *rand.Rand, h time.Time) []conn {
 
 // hourRecords turns an hour's connections into records, adds the
 // scenario's records for that hour and marks windows without any as
-// NODATA (and, in SkipDataHour, two windows as SKIPDATA).
-func hourRecords(h time.Time, cs []conn, extra []flowRec) []flowRec {
+// NODATA. A lossy log loses two windows of SkipDataHour to SKIPDATA.
+func hourRecords(h time.Time, cs []conn, extra []flowRec, lossy bool) []flowRec {
 	var recs []flowRec
 	for _, c := range cs {
 		recs = append(recs, c.records()...)
 	}
 	recs = append(recs, extra...)
 	step := int64(aggregation / time.Second)
-	if h.Equal(SkipDataHour) {
+	if lossy && h.Equal(SkipDataHour) {
 		lost := func(f flowRec) bool { w := (f.start - h.Unix()) / step; return w == 2 || w == 3 }
 		kept := recs[:0]
 		for _, f := range recs {

@@ -168,6 +168,9 @@ func plan() ([]object, Summary, error) {
 			objs = append(objs, object{t.bucket() + "/" + d.key, kindDigest, ready(d.body, 0)})
 		}
 	}
+	if len(delivered) != len(events) {
+		return nil, sum, fmt.Errorf("demo: %d events fall outside every trail", len(events)-len(delivered))
+	}
 	sum.CloudTrailEvents = len(delivered)
 
 	objs = append(objs, flowObjects()...)
@@ -201,7 +204,7 @@ func flowObjects() []object {
 				} else {
 					cs = appRoutine(r, h)
 				}
-				recs := hourRecords(h, cs, more)
+				recs := hourRecords(h, cs, more, fl == webFlowLog)
 				return fl.object(recs), len(recs)
 			}})
 		}
