@@ -1,8 +1,10 @@
 package ingest
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	json "github.com/goccy/go-json"
@@ -102,7 +104,7 @@ func (d *cloudTrailDecoder) record(data []byte, pos graph.Position) error {
 		ResponseElements:  rec.ResponseElements[:0],
 	}}
 	if err := json.Unmarshal(data, rec); err != nil {
-		return d.sink.Bad(BadRecord{Pos: pos, Reason: "invalid CloudTrail event: " + err.Error()})
+		return d.sink.Bad(BadRecord{Pos: pos, Reason: "invalid CloudTrail event: " + jsonProblem(err)})
 	}
 	ev, where := &rec.ctEvent, ""
 	if rec.Detail != nil {
@@ -346,6 +348,16 @@ func firstNonEmpty(a, b string) string {
 		return a
 	}
 	return b
+}
+
+// jsonProblem words a decoding error for a bad-record reason: where a
+// syntax error is, and without the library's "json: " prefix.
+func jsonProblem(err error) string {
+	var syn *json.SyntaxError
+	if errors.As(err, &syn) {
+		return fmt.Sprintf("%s at byte %d", syn.Error(), syn.Offset)
+	}
+	return strings.TrimPrefix(err.Error(), "json: ")
 }
 
 // clip shortens a value quoted in a reason, which may be hostile.

@@ -53,7 +53,7 @@ func TestDecodeCloudTrailFiles(t *testing.T) {
 		{file: "events-array.json", events: []string{"2/0 call", "43/1 call", "85/2 call"}},
 		{file: "events-corrupt-line.jsonl",
 			events: []string{"1/0 call", "3/1 bad", "4/2 call", "6/3 call"},
-			bad:    []string{"invalid JSON at byte 524 of the record: expected a key, found '{'"}},
+			bad:    []string{"truncated record: the next one starts on line 4"}},
 		{file: "eventbridge.json", events: []string{"1/0 call"}},
 		{file: "eventbridge.jsonl", events: []string{"1/0 call", "2/1 call"}},
 		{file: "control-chars.json", events: []string{"1/0 call"}},
@@ -450,4 +450,39 @@ func BenchmarkDecodeCloudTrail(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "records/s")
+}
+
+// TestDecodeCloudTrailBrokenRecords checks that a record which is not valid
+// JSON is reported bad by the decoder, and that the records around it land.
+func TestDecodeCloudTrailBrokenRecords(t *testing.T) {
+	good := func(n int) string {
+		return fmt.Sprintf(`{"eventID":"id-%d","eventTime":"2024-03-04T10:00:0%dZ","eventName":"ListUsers","eventSource":"iam.amazonaws.com"}`, n, n)
+	}
+	tests := []struct {
+		name   string
+		in     string
+		events []string
+	}{
+		{"S3 object", `{"Records":[` + good(1) + `,{"eventID" "id-2"},` + good(3) + `]}`, []string{"0/0 call", "0/1 bad", "0/2 call"}},
+		{"array", "[\n" + good(1) + ",\n{\"eventID\":\"id-2\",}\n," + good(3) + "]", []string{"2/0 call", "3/1 bad", "4/2 call"}},
+		{"JSON lines", good(1) + "\n{\"eventID\":[1,2}}\n" + good(3) + "\n", []string{"1/0 call", "2/1 bad", "3/2 call"}},
+		{"wrong types", good(1) + "\n{\"eventID\":7,\"eventTime\":\"2024-03-04T10:00:00Z\"}\n{\"userIdentity\":\"root\"}\n" + good(3),
+			[]string{"1/0 call", "2/1 bad", "3/2 bad", "4/3 call"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sink := &jsonTestSink{}
+			if err := DecodeCloudTrail(strings.NewReader(tt.in), 0, sink); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(sink.events, tt.events) {
+				t.Errorf("records %q, want %q", sink.events, tt.events)
+			}
+			for _, b := range sink.bad {
+				if !strings.HasPrefix(b.Reason, "invalid CloudTrail event: ") {
+					t.Errorf("reason %q", b.Reason)
+				}
+			}
+		})
+	}
 }

@@ -135,13 +135,13 @@ func (d *guardDutyDecoder) record(data []byte, pos graph.Position) error {
 	}
 	var rec gdRecord
 	if err := json.Unmarshal(data, &rec); err != nil {
-		return d.sink.Bad(BadRecord{Pos: pos, Reason: "invalid GuardDuty finding: " + err.Error()})
+		return d.sink.Bad(BadRecord{Pos: pos, Reason: "invalid GuardDuty finding: " + jsonProblem(err)})
 	}
 	f, raw := &rec.gdFinding, []byte(nil)
 	if len(rec.Detail) > 0 && rec.Detail[0] == '{' {
 		f, raw = new(gdFinding), rec.Detail
 		if err := json.Unmarshal(raw, f); err != nil {
-			return d.sink.Bad(BadRecord{Pos: pos, Reason: "invalid GuardDuty finding in EventBridge detail: " + err.Error()})
+			return d.sink.Bad(BadRecord{Pos: pos, Reason: "invalid GuardDuty finding in EventBridge detail: " + jsonProblem(err)})
 		}
 	} else {
 		raw = bytes.Clone(data)

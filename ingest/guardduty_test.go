@@ -30,11 +30,11 @@ func TestDecodeGuardDutyFiles(t *testing.T) {
 			events: []string{"1/0 finding", "2/1 bad", "3/2 bad", "4/3 bad", "5/4 bad", "6/5 bad", "7/6 bad", "8/7 finding"},
 			bad: []string{
 				`invalid GuardDuty finding: severity {"value": 8} is not a number`,
-				"invalid GuardDuty finding: json: cannot unmarshal string into Go struct field gdRecord.resource of type ingest.gdResource",
+				"invalid GuardDuty finding: cannot unmarshal string into Go struct field gdRecord.resource of type ingest.gdResource",
 				"missing id",
 				`unparseable updatedAt "yesterday"`,
 				`invalid GuardDuty finding: severity "high" is not a number`,
-				"invalid GuardDuty finding: json: cannot unmarshal string into Go struct field gdRecord.service.count of type int64",
+				"invalid GuardDuty finding: cannot unmarshal string into Go struct field gdRecord.service.count of type int64",
 			}},
 	}
 	for _, tt := range tests {

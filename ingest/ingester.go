@@ -29,6 +29,10 @@ type Ingester struct {
 	// commits (at most every ProgressEvery) and when a poll catches up.
 	OnProgress    func(Progress)
 	ProgressEvery time.Duration
+	// KeepRawDir, when set, keeps a compressed copy of every object read
+	// there (see RawCopyPath), for sources that will not stay available.
+	// Ingest pays for the copy only when asked.
+	KeepRawDir string
 }
 
 // job is one object to decode, with what its checkpoint says.
@@ -139,7 +143,7 @@ func (st *runState) poll(ctx context.Context) error {
 		go func() {
 			defer wg.Done()
 			for j := range jobCh {
-				if decodeObject(ctx, j, st.in.chunkRecords(), chunks) != nil {
+				if decodeObject(ctx, j, st.in.chunkRecords(), st.in.KeepRawDir, chunks) != nil {
 					return
 				}
 			}

@@ -489,8 +489,8 @@ type valueScan struct {
 
 func (v *valueScan) reset() { *v = valueScan{} }
 
-func (v *valueScan) fail(at int, what string) (int, stepResult) {
-	v.err = fmt.Sprintf("invalid JSON at byte %d of the record: %s", v.n+int64(at), what)
+func (v *valueScan) fail(at int, reason string) (int, stepResult) {
+	v.err = reason
 	return at, stepBad
 }
 
@@ -507,7 +507,7 @@ func (v *valueScan) step(w []byte, prev byte, line *int64) (int, stepResult) {
 		case '{', '[':
 			v.depth, i = 1, 1
 		case ',', ':', ']', '}':
-			return v.fail(0, "expected a value, found "+quoteByte(c))
+			return v.fail(0, "invalid JSON: expected a value, found "+quoteByte(c))
 		default:
 			v.scalar = true
 		}
@@ -545,7 +545,7 @@ func (v *valueScan) step(w []byte, prev byte, line *int64) (int, stepResult) {
 				i++
 			case '\n':
 				if v.lineRecords {
-					return v.fail(i, "raw newline inside a string")
+					return v.fail(i, fmt.Sprintf("invalid JSON: raw newline in a string at byte %d of the record", v.n+int64(i)))
 				}
 				*line++
 			}
@@ -561,7 +561,7 @@ func (v *valueScan) step(w []byte, prev byte, line *int64) (int, stepResult) {
 			v.inStr = true
 		case '{', '[':
 			if w[i] == '{' && v.lineRecords && (i > 0 && w[i-1] == '\n' || i == 0 && prev == '\n') {
-				return v.fail(i, "the record is cut short: '{' starts a line inside it")
+				return v.fail(i, fmt.Sprintf("truncated record: the next one starts on line %d", *line))
 			}
 			if v.depth++; v.depth > MaxJSONDepth {
 				v.tooDeep = true

@@ -18,13 +18,20 @@ type jsonTestSink struct {
 	findings []*graph.Finding
 	bad      []BadRecord
 	notices  []string
-	// events lists every record in order, good or bad, as "pos kind".
-	events []string
+	// events lists every record in order, good or bad, as "line/index kind";
+	// indexes holds their Pos.Index.
+	events  []string
+	indexes []int64
+}
+
+func (s *jsonTestSink) record(pos graph.Position, kind string) {
+	s.events = append(s.events, fmt.Sprintf("%d/%d %s", pos.Line, pos.Index, kind))
+	s.indexes = append(s.indexes, pos.Index)
 }
 
 func (s *jsonTestSink) APICall(c *graph.APICall) error {
 	s.calls = append(s.calls, c)
-	s.events = append(s.events, fmt.Sprintf("%d/%d call", c.Pos.Line, c.Pos.Index))
+	s.record(c.Pos, "call")
 	return nil
 }
 
@@ -34,13 +41,13 @@ func (s *jsonTestSink) Flow(f *graph.FlowRecord) error {
 
 func (s *jsonTestSink) Finding(f *graph.Finding) error {
 	s.findings = append(s.findings, f)
-	s.events = append(s.events, fmt.Sprintf("%d/%d finding", f.Pos.Line, f.Pos.Index))
+	s.record(f.Pos, "finding")
 	return nil
 }
 
 func (s *jsonTestSink) Bad(b BadRecord) error {
 	s.bad = append(s.bad, b)
-	s.events = append(s.events, fmt.Sprintf("%d/%d bad", b.Pos.Line, b.Pos.Index))
+	s.record(b.Pos, "bad")
 	return nil
 }
 
@@ -104,28 +111,30 @@ func TestSplitJSON(t *testing.T) {
 		{"empty input", "", 0, nil},
 		{"blank input", " \n\t\r\n", 0, nil},
 		{"skip", `{"Records":[{"a":1},{"b":2},{"c":3}]}`, 2, []string{`0/2 {"c":3}`}},
-		{"skip counts bad records", "{\"a\":1}\n{\"a\" 1}\n{\"c\":3}\n", 1,
-			[]string{`2/1 bad: invalid JSON at byte 5 of the record: expected ':', found '1'`, `3/2 {"c":3}`}},
+		{"skip counts bad records", "{\"a\":1}\n{\"a\":\"x\n{\"c\":3}\n", 1,
+			[]string{`2/1 bad: invalid JSON: raw newline in a string at byte 7 of the record`, `3/2 {"c":3}`}},
+		{"grammar is the decoder's", "{\"a\" 1}\n{\"b\":\"\\x\"}\n{\"c\":tru}", 0,
+			[]string{`1/0 {"a" 1}`, `2/1 {"b":"\x"}`, `3/2 {"c":tru}`}},
 
 		{"JSON line cut short, next line starts a record", "{\"a\":1}\n{\"b\":\n{\"c\":3}\n", 0,
-			[]string{`1/0 {"a":1}`, `2/1 bad: invalid JSON at byte 6 of the record: the record is cut short: '{' starts a line inside it`, `3/2 {"c":3}`}},
+			[]string{`1/0 {"a":1}`, `2/1 bad: truncated record: the next one starts on line 3`, `3/2 {"c":3}`}},
 		{"JSON line cut in a key", "{\"a\":1}\n{\"b\":1,\n{\"c\":3}\n", 0,
-			[]string{`1/0 {"a":1}`, `2/1 bad: invalid JSON at byte 8 of the record: expected a key, found '{'`, `3/2 {"c":3}`}},
+			[]string{`1/0 {"a":1}`, `2/1 bad: truncated record: the next one starts on line 3`, `3/2 {"c":3}`}},
 		{"JSON line cut in a string", "{\"a\":\"abc\n{\"c\":3}\n", 0,
-			[]string{`1/0 bad: invalid JSON at byte 9 of the record: raw newline inside a string`, `2/1 {"c":3}`}},
+			[]string{`1/0 bad: invalid JSON: raw newline in a string at byte 9 of the record`, `2/1 {"c":3}`}},
 		{"bracket mismatch in a JSON line", "{\"a\":[1,2}\n{\"c\":3}\n", 0,
-			[]string{`1/0 bad: invalid JSON at byte 9 of the record: unexpected '}' after a value`, `2/1 {"c":3}`}},
+			[]string{`1/0 bad: truncated record: the next one starts on line 2`, `2/1 {"c":3}`}},
 		{"garbage lines are one bad record", "{\"a\":1}\nhello\nworld\n{\"b\":2}\n", 0,
 			[]string{`1/0 {"a":1}`, `2/1 bad: expected a JSON object, found 'h'`, `4/2 {"b":2}`}},
 		{"garbage after a value", "[{\"a\":1}] x\n{\"b\":2}", 0,
 			[]string{`0/0 {"a":1}`, `1/1 bad: expected a JSON object, found 'x'`, `2/2 {"b":2}`}},
-		{"invalid escape", "{\"a\":\"\\x\"}\n{\"b\":2}\n", 0,
-			[]string{`1/0 bad: invalid JSON at byte 7 of the record: invalid escape \x`, `2/1 {"b":2}`}},
 
-		{"broken element resyncs in a container", `{"Records":[{"a":1},{"b" 2},{"c":3}]}`, 0,
-			[]string{`0/0 {"a":1}`, `0/1 bad: invalid JSON at byte 5 of the record: expected ':', found '2'`, `0/2 {"c":3}`}},
+		{"broken element in a container ends at its brackets", `{"Records":[{"a":1},{"b" 2},{"c":3}]}`, 0,
+			[]string{`0/0 {"a":1}`, `0/1 {"b" 2}`, `0/2 {"c":3}`}},
+		{"missing value in a container", `{"Records":[{"a":1},,{"c":3}]}`, 0,
+			[]string{`0/0 {"a":1}`, `0/1 bad: invalid JSON: expected a value, found ','`, `0/2 {"c":3}`}},
 		{"trailing comma", `[{"a":1},]`, 0,
-			[]string{`0/0 {"a":1}`, `0/1 bad: invalid JSON at byte 0 of the record: unexpected ']'`}},
+			[]string{`0/0 {"a":1}`, `0/1 bad: invalid JSON: expected a value, found ']'`}},
 		{"input ends inside a record", `{"Records":[{"a":1},{"b":2`, 0,
 			[]string{`0/0 {"a":1}`, `0/1 bad: truncated record: the input ends inside it`}},
 		{"input ends between records", "{\"Records\":[{\"a\":1},", 0,

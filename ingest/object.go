@@ -43,20 +43,25 @@ type openedObject struct {
 }
 
 // openContent opens an object, reads its first bytes and undoes gzip when
-// the content (not the name) says it is gzipped.
-func openContent(o Object) (*openedObject, error) {
+// the content (not the name) says it is gzipped. With keep set, the raw
+// bytes are copied as they are read.
+func openContent(o Object, keep *rawCopy) (*openedObject, error) {
 	rc, err := o.Open()
 	if err != nil {
 		return nil, err
 	}
+	var raw io.Reader = rc
+	if keep != nil {
+		raw = keep.wrap(rc)
+	}
 	prefix := make([]byte, fingerprintBytes)
-	n, err := io.ReadFull(rc, prefix)
+	n, err := io.ReadFull(raw, prefix)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
 		rc.Close()
 		return nil, err
 	}
 	prefix = prefix[:n]
-	var r io.Reader = io.MultiReader(bytes.NewReader(prefix), rc)
+	var r io.Reader = io.MultiReader(bytes.NewReader(prefix), raw)
 	if len(prefix) >= 2 && prefix[0] == 0x1f && prefix[1] == 0x8b {
 		zr, err := gzip.NewReader(r)
 		if err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/gumshoe-sec/gumshoe/graph"
@@ -33,6 +34,10 @@ Flags:
   --json         print the summary as JSON on stdout
   --wait         wait for another process writing FILE instead of refusing
   --workers N    decode workers (default: one per core)
+  --keep-raw DIR keep a compressed copy of every object read in DIR, for
+                 sources that will not stay available (raw events are
+                 otherwise re-read from the source)
+  --problems     list the bad records of past runs (newest first) and exit
 
 Exit status is 0 unless a source could not be read at all or the database
 could not be written; bad records are reported and skipped.
@@ -47,9 +52,14 @@ func (c *ingestCommand) Run(ctx context.Context, args []string) error {
 	asJSON := fs.Bool("json", false, "")
 	wait := fs.Bool("wait", false, "")
 	workers := fs.Int("workers", 0, "")
+	keepRaw := fs.String("keep-raw", "", "")
+	problems := fs.Bool("problems", false, "")
 	paths, err := parseFlags(fs, args)
 	if err != nil {
 		return err
+	}
+	if *db != "" && *problems {
+		return c.printProblems(ctx, *db, *asJSON)
 	}
 	if *db == "" || len(paths) == 0 {
 		return fmt.Errorf("%w: --db and at least one SOURCE are required", errUsage)
@@ -67,7 +77,8 @@ func (c *ingestCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	in := &ingest.Ingester{Store: st, Sources: sources, Follow: *follow, PollInterval: *interval, Workers: *workers}
+	in := &ingest.Ingester{Store: st, Sources: sources, Follow: *follow, PollInterval: *interval,
+		Workers: *workers, KeepRawDir: *keepRaw}
 	var bar *progressLine
 	if isTerminal(c.stderr) && !*asJSON {
 		bar = &progressLine{w: c.stderr}
@@ -108,6 +119,32 @@ func (c *ingestCommand) print(sum ingest.Summary, asJSON bool) error {
 		}
 	}
 	fmt.Fprintf(c.stdout, "%.1fs, %.0f records/s\n", sum.Seconds, float64(sum.Total.RecordsRead)/max(sum.Seconds, 1e-9))
+	return nil
+}
+
+// printProblems lists the bad records that past runs reported.
+func (c *ingestCommand) printProblems(ctx context.Context, db string, asJSON bool) error {
+	st, err := store.Open(ctx, db, store.Options{})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	problems, err := st.Problems(ctx, 10000)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		enc := json.NewEncoder(c.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(problems)
+	}
+	for _, p := range problems {
+		e := ingest.ProblemEntry{Object: strings.TrimPrefix(p.Object, "file://"), Line: p.Line, Record: p.Index, Reason: p.Reason}
+		fmt.Fprintf(c.stdout, "run %d: %s\n", p.Run, graph.Sanitize(e.String()))
+	}
+	if len(problems) == 0 {
+		fmt.Fprintln(c.stdout, "no bad records")
+	}
 	return nil
 }
 

@@ -102,21 +102,27 @@ const (
 	StopLoggingEventID     = "5f0c2a8e-0d4b-4c5e-9a71-3b2d8e5f1014"
 	IncidentAssumeEventID  = "7a3e91c4-6b2f-4d8a-b5c0-e1f2a3b41014"
 	IncidentRunInstancesID = "0c9d8e7f-1a2b-4c3d-8e5f-6a7b8c9d1014"
-	SaraConsoleUserAgent   = "aws-internal/3 aws-sdk-java/1.12.770 Linux/5.10.225-213.878.amzn2int.x86_64 OpenJDK_64-Bit_Server_VM/25.422-b05 java/1.8.0_422 vendor/Oracle_Corporation cfg/retry-mode/standard"
-	SaraCLIUserAgent       = "aws-cli/2.17.45 md/awscrt#0.21.2 ua/2.0 os/macos#23.6.0 md/arch#arm64 lang/python#3.11.9 md/pyimpl#CPython cfg/retry-mode#standard md/installer#source md/prompt#off"
-	SaraBrowserUserAgent   = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/129.0.0.0 Safari/537.36"
-	SaraIncidentIP         = "192.0.2.10"
-	AliceIP                = "192.0.2.130"
-	AliceIPv6              = "2001:db8:a11c::10"
-	BobIP                  = "192.0.2.170"
-	OrgAdminIP             = "192.0.2.45"
-	UnloggedCallerIP       = "203.0.113.240"
+)
+
+// Where the people call from and with what. sara's console agent is her
+// usual one, the incident included; her browser signs her in.
+const (
+	SaraConsoleUserAgent = "aws-internal/3 aws-sdk-java/1.12.770 Linux/5.10.225-213.878.amzn2int.x86_64 OpenJDK_64-Bit_Server_VM/25.422-b05 java/1.8.0_422 vendor/Oracle_Corporation cfg/retry-mode/standard"
+	SaraCLIUserAgent     = "aws-cli/2.17.45 md/awscrt#0.21.2 ua/2.0 os/macos#23.6.0 md/arch#arm64 lang/python#3.11.9 md/pyimpl#CPython cfg/retry-mode#standard md/installer#source md/prompt#off"
+	SaraBrowserUserAgent = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/129.0.0.0 Safari/537.36"
+	// SaraIncidentIP is SaraBellevueIPs[0].
+	SaraIncidentIP   = "192.0.2.10"
+	AliceIP          = "192.0.2.130"
+	AliceIPv6        = "2001:db8:a11c::10"
+	BobIP            = "192.0.2.170"
+	OrgAdminIP       = "192.0.2.45"
+	UnloggedCallerIP = "203.0.113.240"
 )
 
 // SaraBellevueIPs and SaraAshburnIPs are where sara always works from:
-// the incident comes from SaraIncidentIP, a known place.
+// the incident comes from a known place.
 var (
-	SaraBellevueIPs = [2]string{"192.0.2.10", "192.0.2.11"}
+	SaraBellevueIPs = [2]string{SaraIncidentIP, "192.0.2.11"}
 	SaraAshburnIPs  = [2]string{"192.0.2.70", "192.0.2.71"}
 )
 
