@@ -24,7 +24,13 @@ type Attribution struct {
 
 // Attribute applies DESIGN.md's attribution rules to one call.
 func Attribute(c *APICall) Attribution {
-	a := Attribution{Principal: principalOf(&c.Identity, c.Account)}
+	id := c.Identity
+	if id.Type == "SAMLUser" && c.Assume != nil && strings.Contains(c.Assume.Provider, ":saml-provider/") {
+		// CloudTrail's identityProvider for a SAML user is a hashed name
+		// qualifier; the request's principalArn names the provider.
+		id.IdentityProvider = c.Assume.Provider
+	}
+	a := Attribution{Principal: principalOf(&id, c.Account)}
 	if addr, svc := ParseSourceIP(c.SourceIP); addr.IsValid() {
 		a.Source = Entity{Kind: KindIP, Key: addr.String()}
 	} else if svc != "" {

@@ -152,3 +152,14 @@ func TestParseRoleARN(t *testing.T) {
 		}
 	}
 }
+
+func TestAttributeSAMLProviderFromPrincipalARN(t *testing.T) {
+	c := &APICall{EventID: "e", Time: t0, Account: acct, Name: "AssumeRoleWithSAML",
+		Identity: Identity{Type: "SAMLUser", UserName: "bob", IdentityProvider: "a1b2c3hashedqualifier="},
+		Assume: &Assumption{RoleARN: demoRole, AssumedRoleID: "AROA3EXAMPLEDEMO00001:bob",
+			Provider: "arn:aws:iam::123456789012:saml-provider/Okta"}}
+	a := Attribute(c)
+	if a.Principal.Key != "saml:Okta:bob" {
+		t.Errorf("principal = %s, want saml:Okta:bob", a.Principal)
+	}
+}

@@ -48,8 +48,7 @@ type cloudTrailDecoder struct {
 // EventBridge event whose Detail is one.
 type ctRecord struct {
 	ctEvent
-	DetailType string   `json:"detail-type"`
-	Detail     *ctEvent `json:"detail"`
+	Detail *ctEvent `json:"detail"`
 }
 
 // ctEvent holds only the fields the graph uses. The request and response

@@ -1,68 +1,26 @@
 package ingest_test
 
 import (
-	"context"
 	"database/sql"
 	"os"
-	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/gumshoe-sec/gumshoe/gen/demo"
 	"github.com/gumshoe-sec/gumshoe/graph"
 	"github.com/gumshoe-sec/gumshoe/ingest"
-	"github.com/gumshoe-sec/gumshoe/store"
+	"github.com/gumshoe-sec/gumshoe/internal/demotest"
 )
 
-var demoGraph struct {
-	once sync.Once
-	dir  string
-	db   string
-	sum  ingest.Summary
-	err  error
-}
-
-// demoDB builds the demo graph once for this test binary, through the
-// real ingest path, and opens it read-only.
+// demoDB opens the demo graph, built once per test binary.
 func demoDB(t *testing.T) (*sql.DB, ingest.Summary) {
-	t.Helper()
-	demoGraph.once.Do(func() {
-		demoGraph.dir, demoGraph.err = os.MkdirTemp("", "gumshoe-demo-test-")
-		if demoGraph.err != nil {
-			return
-		}
-		logs := filepath.Join(demoGraph.dir, "logs")
-		if _, demoGraph.err = demo.Write(logs); demoGraph.err != nil {
-			return
-		}
-		demoGraph.db = filepath.Join(demoGraph.dir, "demo.db")
-		ctx := context.Background()
-		st, err := store.Open(ctx, demoGraph.db, store.Options{Write: true})
-		if err != nil {
-			demoGraph.err = err
-			return
-		}
-		defer st.Close()
-		src, _ := ingest.NewDirSource(logs)
-		demoGraph.sum, demoGraph.err = (&ingest.Ingester{Store: st, Sources: []ingest.Source{src}}).Run(ctx)
-	})
-	if demoGraph.err != nil {
-		t.Fatal(demoGraph.err)
-	}
-	st, err := store.Open(context.Background(), demoGraph.db, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st.DB(), demoGraph.sum
+	_, sum := demotest.Build(t)
+	return demotest.Open(t).DB(), sum
 }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if demoGraph.dir != "" {
-		os.RemoveAll(demoGraph.dir)
-	}
+	demotest.Cleanup()
 	os.Exit(code)
 }
 

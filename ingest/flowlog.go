@@ -24,6 +24,7 @@ const (
 	maxFlowInterned  = 1024
 	maxFlowInternLen = 64
 	maxFlowInt64     = 1<<63 - 1
+	flowRecentSlots  = 16
 )
 
 // DecodeFlowLog reads VPC Flow Logs text: records of space-separated
@@ -58,11 +59,10 @@ type flowDecoder struct {
 	sink   Sink
 	skip   int64
 	format FlowLogFormat
-	// last holds, per column, the string last made from it, since most
-	// columns repeat line after line; strs hands out one string per
-	// distinct short value.
-	last []string
-	strs map[string]string
+	// recent and strs hand out one string per distinct short value, so
+	// that IDs repeated on every line are allocated once.
+	recent [][flowRecentSlots]string
+	strs   map[string]string
 	// rec is the one record every sink.Flow call is handed.
 	rec  graph.FlowRecord
 	long []byte
@@ -72,7 +72,7 @@ type flowDecoder struct {
 
 func (d *flowDecoder) setFormat(f FlowLogFormat) {
 	d.format = f
-	d.last = make([]string, len(f.columns))
+	d.recent = make([][flowRecentSlots]string, len(f.columns))
 }
 
 func (d *flowDecoder) run() error {
@@ -187,17 +187,85 @@ func (d *flowDecoder) header(line []byte) error {
 func (d *flowDecoder) record(line []byte, pos graph.Position) error {
 	rec := &d.rec
 	*rec = graph.FlowRecord{Version: d.format.version, SrcPort: -1, DstPort: -1, Protocol: -1, TCPFlags: -1, Pos: pos}
-	// The line is trimmed: it starts with a field and ends with one. Each
-	// field is parsed where it lies, in the same pass that finds its end.
+	// The line is trimmed: it starts and ends with a field. Each field is
+	// parsed where it lies, in the pass that finds its end, and the switch
+	// is inline: on a 29-field line, the cost of a call per field shows.
 	p := 0
 	for col, f := range d.format.columns {
-		for p < len(line) && isFlowSep(line[p]) {
+		if col > 0 {
+			if p == len(line) {
+				return d.badFieldCount(line, pos)
+			}
+			p++ // the space that ended the previous field
+			for line[p] == ' ' {
+				p++
+			}
+		}
+		if line[p] == '-' && (p+1 == len(line) || line[p+1] == ' ') {
 			p++
+			continue
 		}
-		if p == len(line) {
-			return d.badFieldCount(line, pos)
+		var n uint64
+		end, ok := p, true
+		switch f {
+		case flowFieldVersion:
+			n, end, ok = scanFlowUint(line, p, 255)
+			rec.Version = int(n)
+		case flowFieldAccount:
+			rec.Account, end = d.internAt(col, line, p)
+		case flowFieldInterface:
+			rec.InterfaceID, end = d.internAt(col, line, p)
+		case flowFieldVPC:
+			rec.VPC, end = d.internAt(col, line, p)
+		case flowFieldSubnet:
+			rec.Subnet, end = d.internAt(col, line, p)
+		case flowFieldInstance:
+			rec.Instance, end = d.internAt(col, line, p)
+		case flowFieldRegion:
+			rec.Region, end = d.internAt(col, line, p)
+		case flowFieldAZ:
+			rec.AZ, end = d.internAt(col, line, p)
+		case flowFieldSrcAddr:
+			rec.Src, end, ok = scanFlowAddr(line, p)
+		case flowFieldDstAddr:
+			rec.Dst, end, ok = scanFlowAddr(line, p)
+		case flowFieldPktSrcAddr:
+			rec.PktSrc, end, ok = scanFlowAddr(line, p)
+		case flowFieldPktDstAddr:
+			rec.PktDst, end, ok = scanFlowAddr(line, p)
+		case flowFieldSrcPort:
+			n, end, ok = scanFlowUint(line, p, 65535)
+			rec.SrcPort = int32(n)
+		case flowFieldDstPort:
+			n, end, ok = scanFlowUint(line, p, 65535)
+			rec.DstPort = int32(n)
+		case flowFieldTCPFlags:
+			n, end, ok = scanFlowUint(line, p, 65535)
+			rec.TCPFlags = int32(n)
+		case flowFieldProtocol:
+			n, end, ok = scanFlowUint(line, p, 255)
+			rec.Protocol = int16(n)
+		case flowFieldPackets:
+			n, end, ok = scanFlowUint(line, p, maxFlowInt64)
+			rec.Packets = int64(n)
+		case flowFieldBytes:
+			n, end, ok = scanFlowUint(line, p, maxFlowInt64)
+			rec.Bytes = int64(n)
+		case flowFieldStart:
+			n, end, ok = scanFlowUint(line, p, maxFlowInt64)
+			rec.Start = int64(n)
+		case flowFieldEnd:
+			n, end, ok = scanFlowUint(line, p, maxFlowInt64)
+			rec.End = int64(n)
+		case flowFieldAction:
+			rec.Action, end, ok = scanFlowAction(line, p)
+		case flowFieldLogStatus:
+			rec.Status, end, ok = scanFlowLogStatus(line, p)
+		case flowFieldDirection:
+			rec.Direction, end, ok = scanFlowDirection(line, p)
+		default: // flowFieldIgnored
+			end = flowTokenEnd(line, p)
 		}
-		end, ok := d.setField(rec, f, col, line, p)
 		if !ok {
 			return d.badField(line, pos, col, p)
 		}
@@ -210,11 +278,7 @@ func (d *flowDecoder) record(line []byte, pos graph.Position) error {
 }
 
 func (d *flowDecoder) badFieldCount(line []byte, pos graph.Position) error {
-	n := 0
-	for tok, rest := cutFlowField(line); len(tok) > 0; tok, rest = cutFlowField(rest) {
-		n++
-	}
-	reason := fmt.Sprintf("%d fields where the format has %d", n, len(d.format.columns))
+	reason := fmt.Sprintf("%d fields where the format has %d", countFlowFields(line), len(d.format.columns))
 	return d.sink.Bad(BadRecord{Pos: pos, Reason: reason})
 }
 
@@ -222,87 +286,20 @@ func (d *flowDecoder) badFieldCount(line []byte, pos graph.Position) error {
 // line has the wrong number of fields: that is the likelier mistake, and
 // it shifts every value after it into the wrong column.
 func (d *flowDecoder) badField(line []byte, pos graph.Position, col, p int) error {
-	n := 0
-	for tok, rest := cutFlowField(line); len(tok) > 0; tok, rest = cutFlowField(rest) {
-		n++
-	}
-	if n != len(d.format.columns) {
+	if countFlowFields(line) != len(d.format.columns) {
 		return d.badFieldCount(line, pos)
 	}
-	v, _ := cutFlowField(line[p:])
+	v := line[p:flowTokenEnd(line, p)]
 	reason := fmt.Sprintf("field %s: %s %s", d.format.names[col], quoteFlowValue(v), flowFieldProblem(d.format.columns[col]))
 	return d.sink.Bad(BadRecord{Pos: pos, Reason: reason})
 }
 
-// setField parses the field of column col that starts at line[p], stores
-// it in rec and returns where it ends; ok is false when the value is not
-// valid for f. "-" leaves the field absent.
-func (d *flowDecoder) setField(rec *graph.FlowRecord, f flowField, col int, line []byte, p int) (end int, ok bool) {
-	if line[p] == '-' && (p+1 == len(line) || isFlowSep(line[p+1])) {
-		return p + 1, true
+func countFlowFields(line []byte) int {
+	n := 0
+	for tok, rest := cutFlowField(line); len(tok) > 0; tok, rest = cutFlowField(rest) {
+		n++
 	}
-	var n uint64
-	ok = true
-	switch f {
-	case flowFieldVersion:
-		n, end, ok = scanFlowUint(line, p, 255)
-		rec.Version = int(n)
-	case flowFieldAccount:
-		rec.Account, end = d.internAt(col, line, p)
-	case flowFieldInterface:
-		rec.InterfaceID, end = d.internAt(col, line, p)
-	case flowFieldVPC:
-		rec.VPC, end = d.internAt(col, line, p)
-	case flowFieldSubnet:
-		rec.Subnet, end = d.internAt(col, line, p)
-	case flowFieldInstance:
-		rec.Instance, end = d.internAt(col, line, p)
-	case flowFieldRegion:
-		rec.Region, end = d.internAt(col, line, p)
-	case flowFieldAZ:
-		rec.AZ, end = d.internAt(col, line, p)
-	case flowFieldSrcAddr:
-		rec.Src, end, ok = scanFlowAddr(line, p)
-	case flowFieldDstAddr:
-		rec.Dst, end, ok = scanFlowAddr(line, p)
-	case flowFieldPktSrcAddr:
-		rec.PktSrc, end, ok = scanFlowAddr(line, p)
-	case flowFieldPktDstAddr:
-		rec.PktDst, end, ok = scanFlowAddr(line, p)
-	case flowFieldSrcPort:
-		n, end, ok = scanFlowUint(line, p, 65535)
-		rec.SrcPort = int32(n)
-	case flowFieldDstPort:
-		n, end, ok = scanFlowUint(line, p, 65535)
-		rec.DstPort = int32(n)
-	case flowFieldTCPFlags:
-		n, end, ok = scanFlowUint(line, p, 65535)
-		rec.TCPFlags = int32(n)
-	case flowFieldProtocol:
-		n, end, ok = scanFlowUint(line, p, 255)
-		rec.Protocol = int16(n)
-	case flowFieldPackets:
-		n, end, ok = scanFlowUint(line, p, maxFlowInt64)
-		rec.Packets = int64(n)
-	case flowFieldBytes:
-		n, end, ok = scanFlowUint(line, p, maxFlowInt64)
-		rec.Bytes = int64(n)
-	case flowFieldStart:
-		n, end, ok = scanFlowUint(line, p, maxFlowInt64)
-		rec.Start = int64(n)
-	case flowFieldEnd:
-		n, end, ok = scanFlowUint(line, p, maxFlowInt64)
-		rec.End = int64(n)
-	case flowFieldAction:
-		rec.Action, end, ok = scanFlowAction(line, p)
-	case flowFieldLogStatus:
-		rec.Status, end, ok = scanFlowLogStatus(line, p)
-	case flowFieldDirection:
-		rec.Direction, end, ok = scanFlowDirection(line, p)
-	default: // flowFieldIgnored
-		end = flowTokenEnd(line, p)
-	}
-	return end, ok
+	return n
 }
 
 // flowFieldProblem completes a bad-record reason: `field srcport: "abc" is not a port`.
@@ -329,15 +326,17 @@ func flowFieldProblem(f flowField) string {
 }
 
 // internAt returns the field at line[p] as a string and where it ends,
-// allocating only for a value not seen recently. The column's previous
-// value is tried first, in place: an object usually holds one account,
-// VPC and region, and often one interface.
+// allocating only for a value not seen before. Each column keeps its
+// recent values in slots picked by their last byte: an object holds few
+// accounts, VPCs and regions, and its interface and instance IDs mostly
+// differ in their last hex digit. The map behind them holds the rest.
 func (d *flowDecoder) internAt(col int, line []byte, p int) (string, int) {
-	if last := d.last[col]; last != "" && hasFlowToken(line, p, last) {
-		return last, p + len(last)
-	}
 	end := flowTokenEnd(line, p)
 	v := line[p:end]
+	slot := &d.recent[col][v[len(v)-1]%flowRecentSlots]
+	if *slot == string(v) {
+		return *slot, end
+	}
 	s, ok := d.strs[string(v)]
 	if !ok {
 		s = string(v)
@@ -348,7 +347,7 @@ func (d *flowDecoder) internAt(col int, line []byte, p int) (string, int) {
 			d.strs[s] = s
 		}
 	}
-	d.last[col] = s
+	*slot = s
 	return s, end
 }
 
@@ -362,25 +361,23 @@ func quoteFlowValue(v []byte) string {
 	return strconv.Quote(string(v))
 }
 
-func isFlowSep(c byte) bool { return c == ' ' || c == '\t' }
-
-// trimFlowLine drops the line ending (LF or CRLF) and surrounding blanks.
+// trimFlowLine drops the line ending (LF or CRLF) and surrounding spaces.
 func trimFlowLine(b []byte) []byte {
-	for len(b) > 0 && (isFlowSep(b[len(b)-1]) || b[len(b)-1] == '\r' || b[len(b)-1] == '\n') {
+	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\r' || b[len(b)-1] == '\n') {
 		b = b[:len(b)-1]
 	}
-	for len(b) > 0 && isFlowSep(b[0]) {
+	for len(b) > 0 && b[0] == ' ' {
 		b = b[1:]
 	}
 	return b
 }
 
 // cutFlowField returns the first field of b and what follows it. Fields
-// are separated by runs of spaces or tabs; tok is empty when b holds no
-// more.
+// are separated by spaces, as AWS writes them (runs of them are
+// tolerated); tok is empty when b holds no more.
 func cutFlowField(b []byte) (tok, rest []byte) {
 	i := 0
-	for i < len(b) && isFlowSep(b[i]) {
+	for i < len(b) && b[i] == ' ' {
 		i++
 	}
 	j := flowTokenEnd(b, i)
@@ -389,16 +386,16 @@ func cutFlowField(b []byte) (tok, rest []byte) {
 
 // flowTokenEnd returns where the field starting at line[p] ends.
 func flowTokenEnd(line []byte, p int) int {
-	for p < len(line) && !isFlowSep(line[p]) {
-		p++
+	if i := bytes.IndexByte(line[p:], ' '); i >= 0 {
+		return p + i
 	}
-	return p
+	return len(line)
 }
 
 // hasFlowToken reports whether the field at line[p] is exactly tok.
 func hasFlowToken(line []byte, p int, tok string) bool {
 	end := p + len(tok)
-	return end <= len(line) && string(line[p:end]) == tok && (end == len(line) || isFlowSep(line[end]))
+	return end <= len(line) && string(line[p:end]) == tok && (end == len(line) || line[end] == ' ')
 }
 
 // scanFlowUint reads the decimal field at line[p] straight from the bytes
@@ -414,8 +411,8 @@ func scanFlowUint(line []byte, p int, limit uint64) (n uint64, end int, ok bool)
 		n = n*10 + uint64(c)
 		end++
 	}
-	// Twenty digits could wrap around; a field ends at a separator.
-	ok = end > p && end-p <= 19 && n <= limit && (end == len(line) || isFlowSep(line[end]))
+	// Twenty digits could wrap around; a field ends at a space.
+	ok = end > p && end-p <= 19 && n <= limit && (end == len(line) || line[end] == ' ')
 	return n, end, ok
 }
 
@@ -446,34 +443,34 @@ func scanFlowAddr(line []byte, p int) (netip.Addr, int, bool) {
 }
 
 // scanFlowIPv4 accepts a dotted quad exactly as netip.ParseAddr does: four
-// decimal octets of one to three digits, no leading zeros.
+// decimal octets of one to three digits, no leading zeros. It is one pass
+// over the bytes, as addresses are a third of a record.
 func scanFlowIPv4(line []byte, p int) (netip.Addr, int, bool) {
-	var ip [4]byte
-	for k := range ip {
-		if k > 0 {
-			if p == len(line) || line[p] != '.' {
-				return netip.Addr{}, p, false
+	var addr, octet uint32
+	dots, digits := 0, 0
+	i := p
+	for ; i < len(line); i++ {
+		c := line[i]
+		if d := uint32(c) - '0'; d <= 9 {
+			if digits > 0 && octet == 0 { // a leading zero
+				return netip.Addr{}, i, false
 			}
-			p++
+			octet = octet*10 + d
+			digits++
+			continue
 		}
-		if p == len(line) || line[p]-'0' > 9 {
-			return netip.Addr{}, p, false
+		if c != '.' || digits == 0 || digits > 3 || octet > 255 || dots == 3 {
+			break
 		}
-		v := uint(line[p] - '0')
-		p++
-		for digits := 1; v != 0 && digits < 3 && p < len(line) && line[p]-'0' <= 9; digits++ {
-			v = v*10 + uint(line[p]-'0')
-			p++
-		}
-		if v > 255 {
-			return netip.Addr{}, p, false
-		}
-		ip[k] = byte(v)
+		addr = addr<<8 | octet
+		octet, digits = 0, 0
+		dots++
 	}
-	if p < len(line) && !isFlowSep(line[p]) {
-		return netip.Addr{}, p, false
+	if dots != 3 || digits == 0 || digits > 3 || octet > 255 || (i < len(line) && line[i] != ' ') {
+		return netip.Addr{}, i, false
 	}
-	return netip.AddrFrom4(ip), p, true
+	addr = addr<<8 | octet
+	return netip.AddrFrom4([4]byte{byte(addr >> 24), byte(addr >> 16), byte(addr >> 8), byte(addr)}), i, true
 }
 
 func scanFlowAction(line []byte, p int) (graph.Action, int, bool) {

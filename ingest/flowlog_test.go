@@ -304,7 +304,7 @@ func TestDecodeFlowLogLines(t *testing.T) {
 	}{
 		{name: "CRLF", input: flowTestLine(nil) + "\r\n",
 			check: func(r graph.FlowRecord) bool { return r.Status == graph.StatusOK && r.Action == graph.ActionAccept }},
-		{name: "blanks around and between fields", input: "\n  \t\r\n " + strings.ReplaceAll(flowTestLine(nil), " ", " \t ") + " \n\n",
+		{name: "spaces around and between fields", input: "\n  \r\n " + strings.ReplaceAll(flowTestLine(nil), " ", "   ") + " \n\n",
 			check: func(r graph.FlowRecord) bool { return r.Pos == graph.Position{Line: 3, Index: 0} && r.DstPort == 443 }},
 		{name: "no final newline", input: flowTestLine(nil),
 			check: func(r graph.FlowRecord) bool { return r.End == flowTestEnd }},
@@ -338,6 +338,7 @@ func TestDecodeFlowLogLines(t *testing.T) {
 		{name: "control characters quoted", input: flowTestLine(map[int]string{5: "\x1b[31m"}), reason: `field srcport: "\x1b[31m" is not a port`},
 		{name: "long value cut", input: flowTestLine(map[int]string{5: strings.Repeat("9", 100)}),
 			reason: `field srcport: "` + strings.Repeat("9", 64) + `"... is not a port`},
+		{name: "tab is no separator", input: strings.Replace(flowTestLine(nil), " 443", "\t443", 1), reason: "13 fields where the format has 14"},
 		{name: "too many fields", input: flowTestLine(nil) + " extra", reason: "15 fields where the format has 14"},
 		{name: "header naming a field twice", input: "srcaddr dstaddr srcaddr\n", reason: "flow-log header names field srcaddr twice"},
 	}
@@ -581,7 +582,8 @@ func TestParseFlowLogHeader(t *testing.T) {
 	}{
 		{line: defaultFlowLogHeader, version: 2, columns: defaultFlowLogFormat.columns},
 		{line: v5 + "\r\n", version: 5},
-		{line: "  dstport\tsrcaddr  ", version: 2, columns: []flowField{flowFieldDstPort, flowFieldSrcAddr}},
+		{line: "  dstport   srcaddr  ", version: 2, columns: []flowField{flowFieldDstPort, flowFieldSrcAddr}},
+		{line: "dstport\tsrcaddr", err: errNotFlowLogHeader.Error()},
 		{line: "srcaddr pkt-dstaddr", version: 3, columns: []flowField{flowFieldSrcAddr, flowFieldPktDstAddr}},
 		{line: "interface-id az-id sublocation-id", version: 4,
 			columns: []flowField{flowFieldInterface, flowFieldAZ, flowFieldIgnored}},
@@ -648,7 +650,7 @@ func TestLooksLikeFlowLog(t *testing.T) {
 		{"v2 IPv6 record", flowTestLine(map[int]string{3: "2001:db8::1"}), true},
 
 		{"empty", "", false},
-		{"blank", " \n\r\n\t", false},
+		{"blank", " \n\r\n", false},
 		{"too few known fields", "srcaddr dstaddr\n", false},
 		{"no anchor field", "version bytes packets start end\n", false},
 		{"mostly unknown names", "srcaddr dstaddr srcport one two three four\n", false},

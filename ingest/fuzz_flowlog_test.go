@@ -70,7 +70,7 @@ func FuzzDecodeFlowLog(f *testing.F) {
 func FuzzParseFlowLogHeader(f *testing.F) {
 	addFlowSeeds(f, true)
 	f.Add("srcaddr srcaddr")
-	f.Add("interface-id future-field\tdstaddr\r")
+	f.Add("interface-id  future-field dstaddr\r")
 	f.Fuzz(func(t *testing.T, line string) {
 		format, err := ParseFlowLogHeader(line)
 		if err != nil {

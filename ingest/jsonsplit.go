@@ -57,11 +57,13 @@ func (s *stickyReader) Read(p []byte) (int, error) {
 // MaxRecordBytes whatever the input: an over-long or over-deep record is
 // scanned past without being kept, and reported bad.
 //
-// Broken records are reported bad, and the scan resynchronises: in a
-// container by bracket counting to the end of the element, at top level at
-// the next line that starts with '{' (JSON lines and pretty-printed
-// concatenations both start a record in column 0). A structure error between
-// records ends the object with a notice.
+// A record ends where its brackets close, valid JSON or not: checking the
+// grammar is left to the decoder, which reports the record bad. At top
+// level, a record that is cut short (a raw newline in a string, or a '{' in
+// column 0 inside it) is reported bad here, and the scan resumes at the next
+// line that starts with '{': JSON lines and pretty-printed concatenations
+// both start a record in column 0. A structure error between the records of
+// a container ends the object with a notice.
 func splitJSON(br *bufio.Reader, containers []string, skip int64, sink Sink, each recordFunc) error {
 	s := &jsonSplitter{br: br, skip: skip, sink: sink, each: each, line: 1, prev: '\n'}
 	for _, c := range containers {
@@ -414,7 +416,7 @@ type scanEnd uint8
 
 const (
 	scanDone scanEnd = iota // the value is complete
-	scanBad                 // syntax error at the read position (v.err says what)
+	scanBad                 // broken at the read position (v.err says how)
 	scanEOF                 // the input ended, or failed, inside the value
 )
 

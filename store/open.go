@@ -12,6 +12,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/gumshoe-sec/gumshoe/graph"
 	_ "github.com/mattn/go-sqlite3" // registers the sqlite3 driver
 )
 
@@ -23,6 +24,8 @@ type Store struct {
 	// wdb is the single writer connection, present when opened for writing.
 	wdb  *sql.DB
 	lock *os.File
+	// geo places addresses for profiles; nil when no GeoIP database is set.
+	geo graph.Locator
 }
 
 // Options says how to open a database.

@@ -39,6 +39,8 @@ func (t *txn) entityID(k entityKey, seen *entitySeen) (int64, error) {
 	}
 	c.haveAccount = have
 	t.entities[k] = c
+	t.bounds.add(seen.first)
+	t.bounds.add(seen.last)
 	return c.id, nil
 }
 

@@ -91,6 +91,9 @@ func (w *Writer) Commit(ctx context.Context, deltas ...*Delta) (res []CommitResu
 		}
 		res = append(res, r)
 	}
+	if err := t.writeBounds(); err != nil {
+		return nil, err
+	}
 	return res, tx.Commit()
 }
 
@@ -99,6 +102,20 @@ type txn struct {
 	*Writer
 	tx  *sql.Tx
 	ctx context.Context
+	// bounds is the span of everything this commit saw.
+	bounds span
+}
+
+// writeBounds extends the graph's first and last event times; the last
+// is the graph's "now".
+func (t *txn) writeBounds() error {
+	if t.bounds.last == 0 {
+		return nil
+	}
+	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO meta (key, value) VALUES ('first_event', ?), ('last_event', ?)
+		ON CONFLICT (key) DO UPDATE SET value = CASE key WHEN 'first_event' THEN min(value, excluded.value)
+			ELSE max(value, excluded.value) END`, t.bounds.first, t.bounds.last)
+	return err
 }
 
 func (t *txn) stmt(s *sql.Stmt) *sql.Stmt { return t.tx.StmtContext(t.ctx, s) }

@@ -18,9 +18,24 @@ func (c *queryCommand) Usage() string {
 	return `Usage: gumshoe query --db FILE QUERY
 
 Prints JSON. Queries:
-  stats      counts of events, flow records, findings and entities by kind
-  findings   every finding, by severity then most recent activity
-  problems   bad records reported by ingest runs, newest first
+  stats            counts of events, flow records, findings and entities by kind
+  findings         every finding, by severity then most recent activity
+  problems         bad records reported by ingest runs, newest first
+  profile KEY      the profile of a finding id or entity key (ARN, session
+                   AROA…:name, sso:user, access key, instance id, IP, ...)
+
+Profile flags:
+  --scope RANGE    2026-10-01T10:00..2026-10-01T11:00, -24h, 7d or epoch..epoch
+                   (default: the finding's window, or the entity's last 24 h)
+  --panel NAME     only this panel (repeatable): details, findings, api_volume,
+                   api_details, new_behavior, resource_interaction, flow_volume,
+                   flow_details, holders, coverage
+  --kind KIND      which entity when the key names several (session, role, ip ...)
+  API details:     --group-by ip|api|key|caller, --ip IP, --api [SERVICE:]NAME,
+                   --key KEY (drill-down), --cidr public|private|PREFIX, --text TEXT
+  Flow details:    --finding ID (annotate "from finding"), --ip IP|CIDR,
+                   --local-port N, --remote-port N, --direction inbound|outbound,
+                   --protocol tcp|udp|icmp|N, --action accept|reject
 `
 }
 
@@ -28,6 +43,7 @@ func (c *queryCommand) Run(ctx context.Context, args []string) error {
 	fs := newFlagSet("query")
 	db := fs.String("db", "", "")
 	limit := fs.Int("limit", 1000, "")
+	pf := addProfileFlags(fs)
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -48,6 +64,11 @@ func (c *queryCommand) Run(ctx context.Context, args []string) error {
 		out, err = st.Findings(ctx)
 	case "problems":
 		out, err = st.Problems(ctx, *limit)
+	case "profile":
+		if len(rest) != 2 {
+			return fmt.Errorf("%w: profile takes one KEY", errUsage)
+		}
+		out, err = pf.run(ctx, st, rest[1])
 	default:
 		return fmt.Errorf("%w: unknown query %q", errUsage, rest[0])
 	}

@@ -1,14 +1,18 @@
 // Package demo writes the logs of gumshoe's demo scenario: 75 days
 // (2026-08-01 to 2026-10-16 UTC) of one small AWS organisation, in AWS's
 // own formats and S3 key layouts, so that the real ingest path reads them
-// as it would a synced bucket. It imports nothing else of gumshoe. Write
-// is deterministic: fixed seed, fixed dates, sorted output, gzip headers
-// without names or times. scenario.go exports the facts tests assert on.
+// as it would a synced bucket, and WriteGeo writes GeoIP databases that
+// agree with the logs. Of gumshoe it imports only geo/mmdbgen, for those
+// databases, so that it cannot drift with the code it feeds. Write and
+// WriteGeo are deterministic: fixed seed, fixed dates, sorted output, gzip
+// headers without names or times, a fixed database build time.
+// scenario.go exports the facts tests assert on.
 //
 // Everything happens in the member account 123456789012, us-east-1,
 // except where noted. Public addresses are from the documentation ranges
 // (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32), private
-// ones from 172.16.0.0/16; Places says where each public block "is".
+// ones from 172.16.0.0/16; Places says where each public block "is", for
+// GuardDuty's findings and the GeoIP databases alike.
 //
 // # Role session walkthrough (TrailFindingID)
 //

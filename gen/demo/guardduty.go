@@ -12,7 +12,7 @@ func remoteIP(ip string) remoteIPDetails {
 	return remoteIPDetails{
 		IPAddressV4: ip,
 		Organization: organization{
-			ASN: strconv.Itoa(pl.ASN), ASNOrg: pl.ASNOrg, ISP: pl.ASNOrg, Org: pl.ASNOrg,
+			ASN: strconv.FormatUint(uint64(pl.ASN), 10), ASNOrg: pl.ASO, ISP: pl.ASO, Org: pl.ASO,
 		},
 		Country:     country{pl.Country},
 		City:        city{pl.City},

@@ -2,6 +2,12 @@
 -- start of the hour. Repeated strings live once in str and entity and are
 -- referred to by id.
 
+-- Facts about the graph as a whole, such as the newest event time ("now").
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+);
+
 CREATE TABLE str (
     id INTEGER PRIMARY KEY,
     s  TEXT NOT NULL UNIQUE
@@ -54,6 +60,7 @@ CREATE TABLE api_hour (
 CREATE INDEX api_by_principal ON api_hour (principal, hour);
 CREATE INDEX api_by_source ON api_hour (source, hour);
 CREATE INDEX api_by_key ON api_hour (access_key, hour);
+CREATE INDEX api_by_agent ON api_hour (user_agent, hour);
 CREATE INDEX api_by_account ON api_hour (account, hour);
 
 -- Flows per network interface (an eni entity), resolved to the instance at

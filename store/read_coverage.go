@@ -1,0 +1,219 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/gumshoe-sec/gumshoe/graph"
+)
+
+// coverage says which trails and flow logs delivered for the entity's
+// accounts, every trail change up to the scope's end, and the gaps that
+// must not read as quiet.
+func (pc *profileContext) coverage(ctx context.Context) (*graph.Coverage, error) {
+	accounts, err := pc.accounts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return pc.s.Coverage(ctx, accounts, pc.scope)
+}
+
+// accounts are the accounts whose logging matters to the entity: its own,
+// or, for addresses and agents, those it was seen in during the scope.
+func (pc *profileContext) accounts(ctx context.Context) ([]string, error) {
+	if pc.e.account != "" {
+		return []string{pc.e.account}, nil
+	}
+	start, end := inScope(pc.scope)
+	cond, args := pc.callFilter()
+	fcond, fargs := pc.flowFilter()
+	rows, err := pc.s.db.QueryContext(ctx, `SELECT key FROM entity WHERE id IN (
+			SELECT DISTINCT a.account FROM api_hour a WHERE `+cond+` AND a.hour >= ? AND a.hour < ?)
+		UNION SELECT account FROM entity WHERE account != '' AND id IN (
+			SELECT DISTINCT f.eni FROM flow_hour f WHERE `+fcond+` AND f.hour >= ? AND f.hour < ?)`,
+		append(append(append(args, start, end), fargs...), start, end)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var a string
+		if err := rows.Scan(&a); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// Coverage reports logging coverage of accounts in a scope.
+func (s *Store) Coverage(ctx context.Context, accounts []string, sc graph.Scope) (*graph.Coverage, error) {
+	cov := &graph.Coverage{Deliveries: []graph.Delivery{}, Changes: []graph.TrailChange{}, Warnings: []string{}}
+	if len(accounts) == 0 {
+		return cov, nil
+	}
+	in := strings.Repeat("?,", len(accounts))
+	in = in[:len(in)-1]
+	acctArgs := make([]any, len(accounts))
+	for i, a := range accounts {
+		acctArgs[i] = a
+	}
+	start, end := inScope(sc)
+	rows, err := s.db.QueryContext(ctx, `SELECT d.s, c.kind, c.account, c.region, min(c.hour), max(c.hour), sum(c.records),
+			count(CASE WHEN c.hour >= ? AND c.hour < ? THEN 1 END)
+		FROM coverage c JOIN str d ON d.id = c.delivery
+		WHERE c.account IN (`+in+`) AND c.hour < ?
+		GROUP BY c.delivery, c.kind, c.account, c.region ORDER BY c.kind, c.account, c.region, d.s`,
+		append(append([]any{start, end}, acctArgs...), end)...)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var d graph.Delivery
+		var first, last int64
+		if err := rows.Scan(&d.Name, &d.Kind, &d.Account, &d.Region, &first, &last, &d.Records, &d.HoursCovered); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		d.First, d.Last = utc(first), utc(last+3599)
+		cov.Deliveries = append(cov.Deliveries, d)
+	}
+	rows.Close()
+	if cov.Changes, err = s.trailChanges(ctx, in, acctArgs, end); err != nil {
+		return nil, err
+	}
+	s.nameDeliveries(cov)
+	cov.Warnings = coverageWarnings(cov, sc, accounts)
+	return cov, nil
+}
+
+func (s *Store) trailChanges(ctx context.Context, in string, acctArgs []any, end int64) ([]graph.TrailChange, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT t.time, t.api, t.trail, t.account, t.region, t.failed,
+			coalesce(p.kind, 0), coalesce(p.key, ''), coalesce(p.account, '')
+		FROM trail_event t LEFT JOIN entity p ON p.id = t.principal
+		WHERE t.account IN (`+in+`) AND t.time < ? ORDER BY t.time`, append(acctArgs, end)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []graph.TrailChange{}
+	for rows.Next() {
+		var c graph.TrailChange
+		var t int64
+		var failed, kind int
+		var p graph.Ref
+		if err := rows.Scan(&t, &c.API, &c.Trail, &c.Account, &c.Region, &failed, &kind, &p.Key, &p.Account); err != nil {
+			return nil, err
+		}
+		c.Time, c.Failed, c.Trail = utc(t), failed == 1, TrailName(c.Trail)
+		if p.Key != "" {
+			p.Kind = graph.Kind(kind).String()
+			c.Principal = &p
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// TrailName is a trail's name from its name or ARN.
+func TrailName(s string) string {
+	if i := strings.LastIndex(s, ":trail/"); i >= 0 {
+		return s[i+len(":trail/"):]
+	}
+	return s
+}
+
+// nameDeliveries names CloudTrail deliveries after the trail whose
+// CreateTrail or UpdateTrail pointed at that bucket.
+func (s *Store) nameDeliveries(cov *graph.Coverage) {
+	buckets := map[string]string{}
+	rows, err := s.db.Query(`SELECT bucket, trail FROM trail_event WHERE bucket != '' ORDER BY time`)
+	if err != nil {
+		return
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var b, t string
+		if rows.Scan(&b, &t) == nil {
+			buckets[b] = TrailName(t)
+		}
+	}
+	for i := range cov.Deliveries {
+		d := &cov.Deliveries[i]
+		if d.Kind != "cloudtrail" {
+			continue
+		}
+		for b, trail := range buckets {
+			if d.Name == b || strings.HasSuffix(d.Name, "/"+b) || strings.HasPrefix(d.Name, b+"/") || strings.Contains(d.Name, "/"+b+"/") {
+				d.Name = trail + " (" + d.Name + ")"
+				break
+			}
+		}
+	}
+}
+
+// coverageWarnings finds what a responder must know before reading
+// silence as inactivity.
+func coverageWarnings(cov *graph.Coverage, sc graph.Scope, accounts []string) []string {
+	warnings := []string{}
+	stopped := map[string]graph.TrailChange{}
+	for _, c := range cov.Changes {
+		if c.Failed {
+			continue
+		}
+		key := c.Account + "/" + c.Trail
+		switch c.API {
+		case "StopLogging", "DeleteTrail":
+			stopped[key] = c
+		case "StartLogging", "CreateTrail":
+			delete(stopped, key)
+		case "UpdateTrail":
+			warnings = append(warnings, fmt.Sprintf("trail %s was changed (UpdateTrail) at %s%s", c.Trail, stamp(c.Time), by(c)))
+		}
+	}
+	keys := make([]string, 0, len(stopped))
+	for k := range stopped {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		c := stopped[k]
+		warnings = append(warnings, fmt.Sprintf("trail %s stopped logging (%s) at %s%s: events after it come only from other trails",
+			c.Trail, c.API, stamp(c.Time), by(c)))
+	}
+	// A delivery that was silent in the scope while another delivered for
+	// the same account and Region has a gap; an account nobody delivered
+	// for in the scope may have activity nobody logged.
+	active := map[string]bool{}
+	for _, d := range cov.Deliveries {
+		if d.HoursCovered > 0 {
+			active[d.Kind+"/"+d.Account+"/"+d.Region] = true
+			active[d.Kind+"/"+d.Account] = true
+		}
+	}
+	for _, d := range cov.Deliveries {
+		if d.HoursCovered == 0 && active[d.Kind+"/"+d.Account+"/"+d.Region] {
+			warnings = append(warnings, fmt.Sprintf("%s delivery %s for %s %s delivered nothing in the scope while another did (last records %s)",
+				d.Kind, d.Name, d.Account, d.Region, stamp(d.Last)))
+		}
+	}
+	for _, a := range accounts {
+		if !active["cloudtrail/"+a] {
+			warnings = append(warnings, fmt.Sprintf("no CloudTrail records for account %s in the scope: activity may be missing, not absent", a))
+		}
+	}
+	return warnings
+}
+
+func stamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04") }
+
+func by(c graph.TrailChange) string {
+	if c.Principal == nil {
+		return ""
+	}
+	return " by " + c.Principal.Key
+}

@@ -1,0 +1,194 @@
+package store
+
+import (
+	"context"
+	"net/netip"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/gumshoe-sec/gumshoe/graph"
+)
+
+// flowFilter is the SQL condition on flow_hour (aliased f) that selects an
+// entity's flows: an instance's interfaces (resolved now, so flows logged
+// before the instance was known still count), an interface, or an address
+// on either side.
+func (pc *profileContext) flowFilter() (string, []any) {
+	id := pc.e.id
+	switch pc.e.kind {
+	case graph.KindInstance:
+		return `f.eni IN (SELECT dst FROM edge WHERE src = ? AND rel = ?
+			UNION SELECT eni FROM ip_assignment WHERE instance = ? AND eni != 0)`, []any{id, int(graph.RelHadENI), id}
+	case graph.KindENI:
+		return `f.eni = ?`, []any{id}
+	}
+	return `(f.local_ip = ? OR f.remote_ip = ?)`, []any{id, id}
+}
+
+func (pc *profileContext) flowVolume(ctx context.Context) (*graph.Volume, error) {
+	cond, args := pc.flowFilter()
+	return pc.volume(ctx, `SELECT f.hour, sum(f.bytes_in), sum(f.bytes_out) FROM flow_hour f
+		WHERE `+cond+` AND f.hour >= ? AND f.hour < ? GROUP BY f.hour`, args, "in", "out")
+}
+
+// FlowQuery shapes VPC flow details: the finding whose remote addresses
+// are annotated "from finding", and the filters.
+type FlowQuery struct {
+	// Finding is a finding id; rows whose remote IP the finding names are
+	// marked FromFinding.
+	Finding string
+	// IP keeps rows whose local or remote address is in it (an address,
+	// a prefix, "public" or "private").
+	IP         string
+	LocalPort  string
+	RemotePort string
+	Direction  string // inbound or outbound
+	Protocol   string // tcp, udp, icmp or a number
+	Action     string // accept or reject
+}
+
+func (pc *profileContext) flowDetails(ctx context.Context, q FlowQuery) (*graph.FlowDetails, error) {
+	cond, args := pc.flowFilter()
+	start, end := inScope(pc.scope)
+	rows, err := pc.s.db.QueryContext(ctx, `SELECT coalesce(inst.key, ''), eni.key, l.key, f.local_port, r.key, f.remote_port,
+			f.protocol, f.direction, sum(f.bytes_in), sum(f.bytes_out),
+			sum(CASE f.action WHEN ? THEN f.records ELSE 0 END), sum(CASE f.action WHEN ? THEN f.records ELSE 0 END)
+		FROM flow_hour f
+		JOIN entity eni ON eni.id = f.eni
+		JOIN entity l ON l.id = f.local_ip
+		JOIN entity r ON r.id = f.remote_ip
+		LEFT JOIN edge he ON he.dst = f.eni AND he.rel = ?
+		LEFT JOIN entity inst ON inst.id = he.src
+		WHERE `+cond+` AND f.hour >= ? AND f.hour < ?
+		GROUP BY f.eni, f.local_ip, f.local_port, f.remote_ip, f.remote_port, f.protocol, f.direction`,
+		append([]any{int(graph.ActionAccept), int(graph.ActionReject), int(graph.RelHadENI)}, append(args, start, end)...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	remotes, err := pc.s.findingRemoteIPs(ctx, q.Finding)
+	if err != nil {
+		return nil, err
+	}
+	d := &graph.FlowDetails{Rows: []graph.FlowRow{}}
+	for rows.Next() {
+		var r graph.FlowRow
+		var lport, rport, proto, dir int
+		if err := rows.Scan(&r.Instance, &r.ENI, &r.LocalIP, &lport, &r.RemoteIP, &rport, &proto, &dir,
+			&r.BytesIn, &r.BytesOut, &r.Accepted, &r.Rejected); err != nil {
+			return nil, err
+		}
+		r.LocalPort, r.RemotePort = portLabel(lport), portLabel(rport)
+		r.Protocol, r.Direction = ProtocolName(proto), graph.Direction(dir).String()
+		r.FromFinding = remotes[r.RemoteIP]
+		d.Total++
+		if q.matches(r) {
+			d.Rows = append(d.Rows, r)
+		}
+	}
+	// Annotated rows first, then the largest inbound volume.
+	sort.SliceStable(d.Rows, func(i, j int) bool {
+		a, b := d.Rows[i], d.Rows[j]
+		if a.FromFinding != b.FromFinding {
+			return a.FromFinding
+		}
+		return a.BytesIn > b.BytesIn
+	})
+	return d, rows.Err()
+}
+
+// findingRemoteIPs are the remote addresses a finding names over all its
+// updates.
+func (s *Store) findingRemoteIPs(ctx context.Context, id string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if id == "" {
+		return out, nil
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT e.key FROM finding f JOIN finding_entity fe ON fe.finding = f.entity
+		JOIN entity e ON e.id = fe.entity WHERE f.id = ? AND fe.part = ?`, id, string(graph.PartRemoteIP))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, err
+		}
+		out[k] = true
+	}
+	return out, rows.Err()
+}
+
+func portLabel(p int) string {
+	if p == int(graph.AnyPort) {
+		return "*"
+	}
+	return strconv.Itoa(p)
+}
+
+var protocolNames = map[int]string{1: "icmp", 6: "tcp", 17: "udp", 58: "icmpv6", 47: "gre", 50: "esp"}
+
+// ProtocolName is an IANA protocol number's usual name.
+func ProtocolName(p int) string {
+	if n, ok := protocolNames[p]; ok {
+		return n
+	}
+	return strconv.Itoa(p)
+}
+
+func (q FlowQuery) matches(r graph.FlowRow) bool {
+	if q.IP != "" {
+		l, _ := netip.ParseAddr(r.LocalIP)
+		rm, _ := netip.ParseAddr(r.RemoteIP)
+		if !matchCIDR(q.IP, l) && !matchCIDR(q.IP, rm) {
+			return false
+		}
+	}
+	protocol := strings.ToLower(q.Protocol)
+	if n, err := strconv.Atoi(protocol); err == nil {
+		protocol = ProtocolName(n)
+	}
+	checks := [][2]string{{q.LocalPort, r.LocalPort}, {q.RemotePort, r.RemotePort},
+		{strings.ToLower(q.Direction), r.Direction}, {protocol, r.Protocol}}
+	for _, c := range checks {
+		if c[0] != "" && c[0] != c[1] {
+			return false
+		}
+	}
+	switch strings.ToLower(q.Action) {
+	case "accept":
+		return r.Accepted > 0
+	case "reject":
+		return r.Rejected > 0
+	}
+	return true
+}
+
+// holders lists the instances that held an address during the scope.
+func (s *Store) holders(ctx context.Context, ip int64, sc graph.Scope) ([]graph.Holder, error) {
+	start, end := inScope(sc)
+	rows, err := s.db.QueryContext(ctx, `SELECT i.kind, i.key, i.account, coalesce(eni.key, ''), a.account, a.vpc,
+			min(a.first_hour), max(a.last_hour)
+		FROM ip_assignment a JOIN entity i ON i.id = a.instance LEFT JOIN entity eni ON eni.id = a.eni
+		WHERE a.ip = ? AND a.first_hour < ? AND a.last_hour >= ?
+		GROUP BY a.instance, a.account, a.vpc ORDER BY a.account, a.vpc, i.key`, ip, end, start-3599)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []graph.Holder{}
+	for rows.Next() {
+		var h graph.Holder
+		var kind int
+		var from, to int64
+		if err := rows.Scan(&kind, &h.Instance.Key, &h.Instance.Account, &h.ENI, &h.Account, &h.VPC, &from, &to); err != nil {
+			return nil, err
+		}
+		h.Instance.Kind = graph.Kind(kind).String()
+		h.From, h.To = utc(from), utc(to+3599)
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
