@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/gumshoe-sec/gumshoe/geo/mmdbgen"
+	"github.com/gumshoe-sec/gumshoe/graph"
 )
 
 // testPlaces cover a nested block, IPv6, a block with only an autonomous
@@ -240,4 +241,12 @@ func TestConcurrentLookupsAndClose(t *testing.T) {
 		t.Error(err)
 	}
 	wg.Wait()
+}
+
+func TestLocateIsALocator(t *testing.T) {
+	var _ graph.Locator = (*DB)(nil)
+	var d *DB
+	if _, ok := d.Locate(netip.MustParseAddr("192.0.2.1")); ok {
+		t.Error("a nil DB located an address")
+	}
 }

@@ -72,6 +72,11 @@ func buildDemo(ctx context.Context, dir, dbPath string) (ingest.Summary, error) 
 	if _, err := demo.Write(dir); err != nil {
 		return ingest.Summary{}, fmt.Errorf("write demo logs: %w", err)
 	}
+	// The demo's own GeoIP databases go beside the graph, where the
+	// console and `gumshoe query` look for them.
+	if _, _, err := demo.WriteGeo(geoDir(dbPath)); err != nil {
+		return ingest.Summary{}, fmt.Errorf("write demo GeoIP databases: %w", err)
+	}
 	src, err := ingest.NewDirSource(dir)
 	if err != nil {
 		return ingest.Summary{}, err

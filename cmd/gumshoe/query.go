@@ -36,7 +36,8 @@ Profile flags:
   Flow details:    --finding ID (annotate "from finding"), --ip IP|CIDR,
                    --local-port N, --remote-port N, --direction inbound|outbound,
                    --protocol tcp|udp|icmp|N, --action accept|reject
-`
+GeoIP:
+` + geoFlagsUsage
 }
 
 func (c *queryCommand) Run(ctx context.Context, args []string) error {
@@ -44,6 +45,7 @@ func (c *queryCommand) Run(ctx context.Context, args []string) error {
 	db := fs.String("db", "", "")
 	limit := fs.Int("limit", 1000, "")
 	pf := addProfileFlags(fs)
+	gf := addGeoFlags(fs)
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -56,6 +58,11 @@ func (c *queryCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
+	if gdb, err := gf.open(st, *db); err != nil {
+		return err
+	} else if gdb != nil {
+		defer gdb.Close()
+	}
 	var out any
 	switch rest[0] {
 	case "stats":

@@ -75,10 +75,13 @@ func incident(l *trailLog) {
 	}
 	l.runInstances(r, dp, at(18, 44), newInstance).EventID = IncidentRunInstancesID
 	attach := params{"roleName": DemoRoleName, "policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}
-	for _, t := range []time.Time{at(24, 10), at(25, 2)} {
+	denied := []time.Time{at(24, 10), at(25, 2)}
+	for _, t := range denied[:IncidentAttachFailures] {
 		l.call(r, dp, t, Region, "iam.amazonaws.com", "AttachRolePolicy", attach).
 			deny("iam:AttachRolePolicy", DemoRoleARN)
 	}
-	l.call(r, dp, at(31, 47), Region, "iam.amazonaws.com", "AttachRolePolicy", attach)
+	for i := 0; i < IncidentAttachSuccesses; i++ {
+		l.call(r, dp, at(31+i, 47), Region, "iam.amazonaws.com", "AttachRolePolicy", attach)
+	}
 	l.call(r, dp, at(36, 20), Region, "ec2.amazonaws.com", "DescribeInstances", describe("instancesSet")(r))
 }

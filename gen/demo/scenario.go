@@ -102,6 +102,9 @@ const (
 	StopLoggingEventID     = "5f0c2a8e-0d4b-4c5e-9a71-3b2d8e5f1014"
 	IncidentAssumeEventID  = "7a3e91c4-6b2f-4d8a-b5c0-e1f2a3b41014"
 	IncidentRunInstancesID = "0c9d8e7f-1a2b-4c3d-8e5f-6a7b8c9d1014"
+	// The DemoRole1 session's AttachRolePolicy calls: denied, then allowed.
+	IncidentAttachFailures  = 2
+	IncidentAttachSuccesses = 1
 )
 
 // Where the people call from and with what. sara's console agent is her

@@ -10,16 +10,18 @@ import (
 	"testing"
 
 	"github.com/gumshoe-sec/gumshoe/gen/demo"
+	"github.com/gumshoe-sec/gumshoe/geo"
 	"github.com/gumshoe-sec/gumshoe/ingest"
 	"github.com/gumshoe-sec/gumshoe/store"
 )
 
 var built struct {
-	once sync.Once
-	dir  string
-	db   string
-	sum  ingest.Summary
-	err  error
+	once      sync.Once
+	dir       string
+	db        string
+	city, asn string
+	sum       ingest.Summary
+	err       error
 }
 
 // Build returns the demo database's path and the ingest summary, building
@@ -33,14 +35,23 @@ func Build(t testing.TB) (string, ingest.Summary) {
 	return built.db, built.sum
 }
 
-// Open opens the demo database read-only for one test.
+// Open opens the demo database read-only for one test, with the demo's
+// GeoIP databases.
 func Open(t testing.TB) *store.Store {
 	db, _ := Build(t)
 	st, err := store.Open(context.Background(), db, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { st.Close() })
+	gdb, err := geo.Open(built.city, built.asn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.SetLocator(gdb)
+	t.Cleanup(func() {
+		st.Close()
+		gdb.Close()
+	})
 	return st
 }
 
@@ -60,6 +71,9 @@ func build() (string, ingest.Summary, error) {
 	built.dir = dir
 	logs := filepath.Join(dir, "logs")
 	if _, err := demo.Write(logs); err != nil {
+		return "", sum, err
+	}
+	if built.city, built.asn, err = demo.WriteGeo(filepath.Join(dir, "geoip")); err != nil {
 		return "", sum, err
 	}
 	db := filepath.Join(dir, "demo.db")
