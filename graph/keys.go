@@ -94,3 +94,24 @@ func ParseSourceIP(s string) (addr netip.Addr, service string) {
 	}
 	return netip.Addr{}, s
 }
+
+// ShortName is the part of a key a person types to find it: a session's
+// or federated user's name, a role's or user's name. Kinds whose key is
+// already short have none.
+func ShortName(k Kind, key string) string {
+	switch k {
+	case KindSession:
+		if _, name, ok := strings.Cut(key, ":"); ok {
+			return strings.ToLower(name)
+		}
+	case KindRole, KindUser:
+		if i := strings.LastIndexAny(key, "/:"); i >= 0 {
+			return strings.ToLower(key[i+1:])
+		}
+	case KindFederated:
+		if i := strings.LastIndexByte(key, ':'); i >= 0 {
+			return strings.ToLower(key[i+1:])
+		}
+	}
+	return ""
+}

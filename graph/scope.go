@@ -119,11 +119,11 @@ func (s Scope) String() string {
 func ParseScope(text string, now time.Time) (Scope, error) {
 	text = strings.TrimSpace(text)
 	if from, to, ok := strings.Cut(text, ".."); ok {
-		start, err := parseInstant(from)
+		start, err := ParseInstant(from)
 		if err != nil {
 			return Scope{}, err
 		}
-		end, err := parseInstant(to)
+		end, err := ParseInstant(to)
 		if err != nil {
 			return Scope{}, err
 		}
@@ -149,7 +149,9 @@ func checkScope(s Scope, asked time.Duration) (Scope, error) {
 
 var instantLayouts = []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02T15", "2006-01-02 15:04", "2006-01-02"}
 
-func parseInstant(s string) (time.Time, error) {
+// ParseInstant reads one time as a scope bound: 2026-10-01T10:00 (and the
+// other layouts ParseScope takes) or epoch seconds, in UTC.
+func ParseInstant(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	if n, err := strconv.ParseInt(s, 10, 64); err == nil && n > 100000000 {
 		return time.Unix(n, 0).UTC(), nil

@@ -486,3 +486,25 @@ func TestDecodeCloudTrailBrokenRecords(t *testing.T) {
 		})
 	}
 }
+
+func TestDecodeCloudTrailHostileRecords(t *testing.T) {
+	good := `{"eventID":"id-1","eventTime":"2024-03-04T10:00:00Z","eventName":"ListUsers"}` + "\n"
+	in := io.MultiReader(
+		strings.NewReader(good+`{"eventID":"big","userAgent":"`),
+		&jsonRepeat{unit: strings.Repeat("a", 1<<20), n: MaxRecordBytes>>20 + 1},
+		strings.NewReader("\"}\n"+`{"eventID":"deep","x":`),
+		&jsonRepeat{unit: "[", n: 100_000},
+		strings.NewReader(strings.Repeat("]", 100_000)+"}\n"+good),
+	)
+	sink := &jsonTestSink{}
+	if err := DecodeCloudTrail(in, 0, sink); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"1/0 call", "2/1 bad", "3/2 bad", "4/3 call"}
+	if !reflect.DeepEqual(sink.events, want) {
+		t.Errorf("records %q, want %q", sink.events, want)
+	}
+	if len(sink.bad) == 2 && (sink.bad[0].Reason != "record exceeds 8 MiB cap" || sink.bad[1].Reason != "record nested deeper than 256 levels") {
+		t.Errorf("bad %v", sink.bad)
+	}
+}

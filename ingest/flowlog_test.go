@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"net/netip"
 	"os"
@@ -686,6 +687,28 @@ func TestScanFlowAddrMatchesNetip(t *testing.T) {
 		want, err := netip.ParseAddr(s)
 		if wantOK := err == nil && want.Zone() == ""; ok != wantOK || (ok && got != want) {
 			t.Errorf("scanFlowAddr(%q) = %v, %v; netip says %v, %v", s, got, ok, want, err)
+		}
+	}
+}
+
+func TestScanFlowUintMatchesStrconv(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	for range 20000 {
+		digits := make([]byte, rng.IntN(22))
+		for i := range digits {
+			digits[i] = byte('0' + rng.IntN(10))
+		}
+		field := string(digits)
+		if rng.IntN(4) == 0 && len(field) > 0 {
+			field = field[:rng.IntN(len(field))] + string("x.:-/ "[rng.IntN(5)]) + field[rng.IntN(len(field)):]
+		}
+		for _, around := range [][2]string{{"", ""}, {"", " 7"}, {"9 ", " 123456789"}} {
+			line, p := around[0]+field+around[1], len(around[0])
+			got, end, ok := scanFlowUint([]byte(line), p, math.MaxInt64)
+			want, err := strconv.ParseUint(field, 10, 63)
+			if wantOK := err == nil && field != ""; ok != wantOK || (ok && (got != want || end != p+len(field))) {
+				t.Fatalf("scanFlowUint(%q at %d) = %d, %d, %v; strconv says %d, %v", line, p, got, end, ok, want, err)
+			}
 		}
 	}
 }

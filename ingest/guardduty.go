@@ -267,12 +267,14 @@ func (v *involvement) principal() {
 	f := v.finding
 	acct, k := f.AccountID, &f.Resource.AccessKeyDetails
 	v.add(graph.KindAccessKey, k.AccessKeyID, acct, graph.PartAccessKey)
+	if k.UserType == "AssumedRole" {
+		v.add(graph.KindSession, k.PrincipalID, acct, graph.PartActor)
+	}
 	if acct == "" {
-		return
+		return // the other principals' keys name their account
 	}
 	switch k.UserType {
 	case "AssumedRole":
-		v.add(graph.KindSession, k.PrincipalID, acct, graph.PartActor)
 		if k.UserName != "" {
 			v.add(graph.KindRole, graph.RoleKey(acct, k.UserName), acct, graph.PartActor)
 		}

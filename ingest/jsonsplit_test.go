@@ -53,8 +53,9 @@ func (s *jsonTestSink) Bad(b BadRecord) error {
 
 func (s *jsonTestSink) Notice(msg string) { s.notices = append(s.notices, msg) }
 
-// split runs the splitter over in and describes what it found, one entry
-// per record: "line/index raw" or "line/index bad: reason", then notices.
+// splitForTest runs the splitter over in and describes what it found, one
+// entry per record ("line/index raw" or "line/index bad: reason"), then the
+// notices.
 func splitForTest(in io.Reader, containers []string, skip int64) ([]string, error) {
 	var out []string
 	sink := &jsonTestSink{}
@@ -69,7 +70,8 @@ func splitForTest(in io.Reader, containers []string, skip int64) ([]string, erro
 	return out, err
 }
 
-// jsonSplitSink interleaves bad records with the good ones splitForTest() collects.
+// jsonSplitSink interleaves bad records with the good ones splitForTest
+// collects.
 type jsonSplitSink struct {
 	*jsonTestSink
 	out *[]string

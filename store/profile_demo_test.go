@@ -220,3 +220,27 @@ func TestProfileUnknownKeyAndPanel(t *testing.T) {
 		t.Error("an instance has no new-behavior panel, yet it was served")
 	}
 }
+
+func TestSummaryOfTheIncidentDay(t *testing.T) {
+	st := demotest.Open(t)
+	sum, err := st.Summary(context.Background(), demo.VPCWindowEnd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Window.Hours() != 24 || !sum.GeoAvailable {
+		t.Errorf("window %s, geo %v", sum.Window, sum.GeoAvailable)
+	}
+	if len(sum.TopInstances) == 0 || sum.TopInstances[0].Ref.Key != demo.Instance || len(sum.TopInstances[0].Series) != 7 {
+		t.Errorf("top instances = %+v", sum.TopInstances)
+	}
+	roles := map[string]bool{}
+	for _, r := range sum.TopRoles {
+		roles[r.Ref.Key] = true
+	}
+	if !roles[demo.DemoRoleARN] || !roles[graph.RoleKey(demo.MemberAccount, demo.AdminRoleName)] {
+		t.Errorf("top roles = %+v", sum.TopRoles)
+	}
+	if len(sum.Findings) == 0 || sum.Findings[0].ID != demo.TorFindingID {
+		t.Errorf("findings = %+v, want the TorClient finding first", sum.Findings)
+	}
+}

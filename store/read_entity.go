@@ -111,3 +111,21 @@ func (s *Store) accountSince(ctx context.Context, account string) (time.Time, er
 
 // inScope binds a scope as unix-second bounds for "hour >= ? AND hour < ?".
 func inScope(sc graph.Scope) (int64, int64) { return sc.Start.Unix(), sc.End.Unix() }
+
+// Accounts lists every account the graph has log coverage of.
+func (s *Store) Accounts(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT account FROM coverage ORDER BY account`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var a string
+		if err := rows.Scan(&a); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}

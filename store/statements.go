@@ -24,7 +24,7 @@ func prepareStatements(ctx context.Context, db *sql.DB) (*statements, error) {
 	}{
 		{&s.strGet, `SELECT id FROM str WHERE s = ?`},
 		{&s.str, `INSERT INTO str (s) VALUES (?) RETURNING id`},
-		{&s.entity, `INSERT INTO entity (kind, key, account, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
+		{&s.entity, `INSERT INTO entity (kind, key, name, account, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?)
 			ON CONFLICT (kind, key) DO UPDATE SET
 				first_seen = min(first_seen, excluded.first_seen),
 				last_seen = max(last_seen, excluded.last_seen),

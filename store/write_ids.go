@@ -32,7 +32,7 @@ func (t *txn) entityID(k entityKey, seen *entitySeen) (int64, error) {
 		return c.id, nil
 	}
 	var have bool
-	err := t.stmt(t.stmts.entity).QueryRow(int(k.kind), k.key, seen.account, seen.first, seen.last).
+	err := t.stmt(t.stmts.entity).QueryRow(int(k.kind), k.key, graph.ShortName(k.kind, k.key), seen.account, seen.first, seen.last).
 		Scan(&c.id, &c.span.first, &c.span.last, &have)
 	if err != nil {
 		return 0, err

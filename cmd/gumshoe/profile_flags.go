@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/gumshoe-sec/gumshoe/graph"
 	"github.com/gumshoe-sec/gumshoe/store"
@@ -79,4 +80,46 @@ func (pf *profileFlags) run(ctx context.Context, st *store.Store, key string) (a
 		return nil, err
 	}
 	return st.Profile(ctx, req)
+}
+
+// scopeOr is the --scope flag's scope, or def when it is not given.
+func (pf *profileFlags) scopeOr(ctx context.Context, st *store.Store, def func(now time.Time) graph.Scope) (graph.Scope, error) {
+	now, err := st.Now(ctx)
+	if err != nil {
+		return graph.Scope{}, err
+	}
+	if pf.scope == "" {
+		return def(now), nil
+	}
+	sc, err := graph.ParseScope(pf.scope, now)
+	if err != nil {
+		return sc, fmt.Errorf("%w: --scope: %v", errUsage, err)
+	}
+	return sc, nil
+}
+
+// coverage answers `gumshoe query coverage`.
+func (pf *profileFlags) coverage(ctx context.Context, st *store.Store, accounts []string) (any, error) {
+	sc, err := pf.scopeOr(ctx, st, graph.EntityScope)
+	if err != nil {
+		return nil, err
+	}
+	if len(accounts) == 0 {
+		if accounts, err = st.Accounts(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return st.Coverage(ctx, accounts, sc)
+}
+
+// querySummary answers `gumshoe query summary [--end TIME]`.
+func querySummary(ctx context.Context, st *store.Store, end string) (any, error) {
+	var t time.Time
+	if end != "" {
+		var err error
+		if t, err = graph.ParseInstant(end); err != nil {
+			return nil, fmt.Errorf("%w: --end: %v", errUsage, err)
+		}
+	}
+	return st.Summary(ctx, t)
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/gumshoe-sec/gumshoe/store"
 )
@@ -23,6 +24,11 @@ Prints JSON. Queries:
   problems         bad records reported by ingest runs, newest first
   profile KEY      the profile of a finding id or entity key (ARN, session
                    AROA…:name, sso:user, access key, instance id, IP, ...)
+  search TEXT      finding ids, types and titles, ARNs, names, session names,
+                   access keys, instance ids, IPs and CIDRs, user agents, buckets
+  summary          the 24 hours ending with the graph's newest data (--end TIME)
+  coverage         logging coverage per account and Region in the scope
+                   (--account N, repeatable; default: every account)
 
 Profile flags:
   --scope RANGE    2026-10-01T10:00..2026-10-01T11:00, -24h, 7d or epoch..epoch
@@ -46,6 +52,9 @@ func (c *queryCommand) Run(ctx context.Context, args []string) error {
 	limit := fs.Int("limit", 1000, "")
 	pf := addProfileFlags(fs)
 	gf := addGeoFlags(fs)
+	end := fs.String("end", "", "")
+	var accounts listFlag
+	fs.Var(&accounts, "account", "")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -76,6 +85,12 @@ func (c *queryCommand) Run(ctx context.Context, args []string) error {
 			return fmt.Errorf("%w: profile takes one KEY", errUsage)
 		}
 		out, err = pf.run(ctx, st, rest[1])
+	case "search":
+		out, err = st.Search(ctx, strings.Join(rest[1:], " "))
+	case "summary":
+		out, err = querySummary(ctx, st, *end)
+	case "coverage":
+		out, err = pf.coverage(ctx, st, accounts)
 	default:
 		return fmt.Errorf("%w: unknown query %q", errUsage, rest[0])
 	}

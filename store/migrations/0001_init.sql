@@ -18,12 +18,16 @@ CREATE TABLE entity (
     id         INTEGER PRIMARY KEY,
     kind       INTEGER NOT NULL,
     key        TEXT NOT NULL,
+    -- name is the short name search also matches: a session's or a
+    -- federated user's name, a role's or user's name without the ARN.
+    name       TEXT NOT NULL DEFAULT '',
     account    TEXT NOT NULL DEFAULT '',
     first_seen INTEGER NOT NULL,
     last_seen  INTEGER NOT NULL,
     UNIQUE (kind, key)
 );
 CREATE INDEX entity_by_key ON entity (key);
+CREATE INDEX entity_by_name ON entity (name) WHERE name != '';
 
 -- Relationships (graph.Relation) with first/last seen and how often.
 CREATE TABLE edge (

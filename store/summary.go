@@ -1,0 +1,231 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"net/netip"
+	"sort"
+	"time"
+
+	"github.com/gumshoe-sec/gumshoe/graph"
+)
+
+// Summary is the landing page: what stands out in a 24-hour window.
+type Summary struct {
+	Window       graph.Scope        `json:"window"`
+	Now          time.Time          `json:"now"`
+	NewLocations []NewLocation      `json:"new_geolocations"`
+	GeoAvailable bool               `json:"geo_available"`
+	TopRoles     []Ranked           `json:"top_roles"`
+	TopUsers     []Ranked           `json:"top_users"`
+	TopInstances []Ranked           `json:"top_instances"`
+	Findings     []graph.FindingRow `json:"findings"`
+}
+
+// NewLocation is a place calls came from in the window that the 45 days
+// before never saw.
+type NewLocation struct {
+	Place     string    `json:"place"`
+	IP        string    `json:"ip"`
+	Principal graph.Ref `json:"principal"`
+	FirstSeen time.Time `json:"first_seen"`
+}
+
+// Ranked is an entity with its volume in the window and a daily series
+// over the 7 days that end with the window.
+type Ranked struct {
+	Ref    graph.Ref `json:"entity"`
+	Total  int64     `json:"total"`
+	Series []int64   `json:"series_7d"`
+}
+
+// summaryTop is how many roles, users and instances a summary lists.
+const summaryTop = 10
+
+// Summary computes the summary of the 24 hours that end with end (the
+// graph's now when end is zero).
+func (s *Store) Summary(ctx context.Context, end time.Time) (*Summary, error) {
+	now, err := s.Now(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if end.IsZero() {
+		end = now
+	}
+	window := graph.EntityScope(end)
+	sum := &Summary{Window: window, Now: now, GeoAvailable: s.geo != nil}
+	week := graph.Scope{Start: window.End.Add(-7 * 24 * time.Hour), End: window.End}
+	steps := []func() error{
+		func() (err error) { sum.TopRoles, err = s.topPrincipals(ctx, window, week, true); return },
+		func() (err error) { sum.TopUsers, err = s.topPrincipals(ctx, window, week, false); return },
+		func() (err error) { sum.TopInstances, err = s.topInstances(ctx, window, week); return },
+		func() (err error) { sum.Findings, err = s.windowFindings(ctx, window); return },
+		func() (err error) { sum.NewLocations, err = s.newLocations(ctx, window); return },
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return nil, err
+		}
+	}
+	return sum, nil
+}
+
+// daily spreads per-hour rows over the week's 7 days.
+func daily(week graph.Scope, hour int64, n int64, series []int64) {
+	day := int(utc(hour).Sub(week.Start) / (24 * time.Hour))
+	if day >= 0 && day < len(series) {
+		series[day] += n
+	}
+}
+
+// topPrincipals ranks roles (their sessions' calls summed) or users (IAM
+// and federated, with the sessions they started) by calls in the window.
+func (s *Store) topPrincipals(ctx context.Context, window, week graph.Scope, roles bool) ([]Ranked, error) {
+	// owner maps each calling principal to the role or user it counts for.
+	owner := `SELECT e.src AS principal, e.dst AS owner FROM edge e JOIN entity o ON o.id = e.dst
+		WHERE e.rel = ? AND o.kind = ?`
+	args := []any{int(graph.RelAssumed), int(graph.KindRole)}
+	if !roles {
+		owner = `SELECT id AS principal, id AS owner FROM entity WHERE kind IN (?, ?)
+			UNION ALL SELECT e.src, e.dst FROM edge e JOIN entity o ON o.id = e.dst
+			WHERE e.rel = ? AND o.kind IN (?, ?)`
+		args = []any{int(graph.KindUser), int(graph.KindFederated), int(graph.RelStartedBy), int(graph.KindUser), int(graph.KindFederated)}
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT o.owner, a.hour, sum(a.success + a.failure)
+		FROM api_hour a JOIN (`+owner+`) o ON o.principal = a.principal
+		WHERE a.hour >= ? AND a.hour < ? GROUP BY o.owner, a.hour`, append(args, week.Start.Unix(), week.End.Unix())...)
+	if err != nil {
+		return nil, err
+	}
+	return s.rank(ctx, rows, window, week)
+}
+
+func (s *Store) topInstances(ctx context.Context, window, week graph.Scope) ([]Ranked, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT coalesce(h.src, f.eni), f.hour, sum(f.bytes_in + f.bytes_out)
+		FROM flow_hour f LEFT JOIN edge h ON h.dst = f.eni AND h.rel = ?
+		WHERE f.hour >= ? AND f.hour < ? GROUP BY 1, f.hour`, int(graph.RelHadENI), week.Start.Unix(), week.End.Unix())
+	if err != nil {
+		return nil, err
+	}
+	return s.rank(ctx, rows, window, week)
+}
+
+// rank reads (entity, hour, amount) rows into the top entities of the window.
+func (s *Store) rank(ctx context.Context, rows *sql.Rows, window, week graph.Scope) ([]Ranked, error) {
+	byID := map[int64]*Ranked{}
+	for rows.Next() {
+		var id, hour, n int64
+		if err := rows.Scan(&id, &hour, &n); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		r := byID[id]
+		if r == nil {
+			r = &Ranked{Series: make([]int64, 7)}
+			byID[id] = r
+		}
+		daily(week, hour, n, r.Series)
+		if window.Contains(utc(hour)) {
+			r.Total += n
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	ids := make([]int64, 0, len(byID))
+	for id, r := range byID {
+		if r.Total > 0 {
+			ids = append(ids, id)
+		}
+	}
+	sort.Slice(ids, func(i, j int) bool {
+		if byID[ids[i]].Total != byID[ids[j]].Total {
+			return byID[ids[i]].Total > byID[ids[j]].Total
+		}
+		return ids[i] < ids[j]
+	})
+	out := []Ranked{}
+	for _, id := range ids[:min(len(ids), summaryTop)] {
+		e, err := s.entityByID(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		r := byID[id]
+		r.Ref = e.ref()
+		out = append(out, *r)
+	}
+	return out, nil
+}
+
+// windowFindings lists findings active in the window, most severe first.
+func (s *Store) windowFindings(ctx context.Context, window graph.Scope) ([]graph.FindingRow, error) {
+	start, end := inScope(window)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+findingColumns+` FROM finding f
+		WHERE f.last_seen >= ? AND f.first_seen < ? ORDER BY f.severity DESC, f.last_seen DESC LIMIT 50`, start, end)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []graph.FindingRow{}
+	for rows.Next() {
+		f, err := scanFindingRow(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// newLocations are places that calls in the window came from and that no
+// call in the 45 days before came from.
+func (s *Store) newLocations(ctx context.Context, window graph.Scope) ([]NewLocation, error) {
+	out := []NewLocation{}
+	if s.geo == nil {
+		return out, nil
+	}
+	base := window.Baseline()
+	known := map[string]bool{}
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT src.key FROM api_hour a JOIN entity src ON src.id = a.source
+		WHERE src.kind = ? AND a.hour >= ? AND a.hour < ?`, int(graph.KindIP), base.Start.Unix(), base.End.Unix())
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var ip string
+		if rows.Scan(&ip) == nil {
+			if p, ok := s.locate(ip); ok {
+				known[p.Label] = true
+			}
+		}
+	}
+	rows.Close()
+	rows, err = s.db.QueryContext(ctx, `SELECT src.key, p.kind, p.key, p.account, min(a.hour) FROM api_hour a
+		JOIN entity src ON src.id = a.source JOIN entity p ON p.id = a.principal
+		WHERE src.kind = ? AND a.hour >= ? AND a.hour < ? GROUP BY a.source, a.principal ORDER BY min(a.hour)`,
+		int(graph.KindIP), window.Start.Unix(), window.End.Unix())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var l NewLocation
+		var kind int
+		var first int64
+		if err := rows.Scan(&l.IP, &kind, &l.Principal.Key, &l.Principal.Account, &first); err != nil {
+			return nil, err
+		}
+		a, err := netip.ParseAddr(l.IP)
+		if err != nil {
+			continue
+		}
+		p, ok := s.geo.Locate(a)
+		if !ok || p.Label == "" || known[p.Label] {
+			continue
+		}
+		l.Principal.Kind, l.Place, l.FirstSeen = graph.Kind(kind).String(), p.Label, utc(first)
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
