@@ -417,20 +417,10 @@ func hasFlowToken(line []byte, p int, tok string) bool {
 
 // scanFlowUint reads the decimal field at line[p] straight from the bytes
 // and returns it with where it ends; ok is false unless it is all digits
-// and no greater than limit. Up to eight digits are read at once, the rest
-// (the last two of a timestamp) one by one.
+// and no greater than limit.
 func scanFlowUint(line []byte, p int, limit uint64) (n uint64, end int, ok bool) {
-	end = p
-	if p+8 <= len(line) {
-		w := binary.LittleEndian.Uint64(line[p:])
-		k := leadingFlowDigits(w)
-		n, end = flowDigits8(w, k), p+k
-		if k < 8 {
-			return n, end, k > 0 && n <= limit && line[end] == ' '
-		}
-	}
 	wrapped := false
-	for ; end < len(line); end++ {
+	for end = p; end < len(line); end++ {
 		c := line[end] - '0'
 		if c > 9 {
 			break
@@ -440,29 +430,6 @@ func scanFlowUint(line []byte, p int, limit uint64) (n uint64, end int, ok bool)
 	}
 	ok = end > p && !wrapped && n <= limit && (end == len(line) || line[end] == ' ')
 	return n, end, ok
-}
-
-// leadingFlowDigits counts the ASCII digits that w, eight bytes of a line
-// in memory order, starts with. A byte is a digit when subtracting '0'
-// leaves at most 9: no bit in its high nibble, and none once 6 is added.
-// Borrows and carries only run from a non-digit byte upwards, so the
-// lowest byte flagged is the first non-digit.
-func leadingFlowDigits(w uint64) int {
-	t := w - 0x3030303030303030
-	nonDigits := (t | (t + 0x0606060606060606)) & 0xf0f0f0f0f0f0f0f0
-	return bits.TrailingZeros64(nonDigits) >> 3
-}
-
-// flowDigits8 is the value of the first k (at most eight) digits of w:
-// they are shifted to the top, so that zero bytes lead, and combined
-// pairwise, then in fours, then in eights.
-func flowDigits8(w uint64, k int) uint64 {
-	if k == 0 {
-		return 0
-	}
-	d := (w - 0x3030303030303030) << (8 * (8 - k))
-	d = d*10 + d>>8
-	return ((d&0x000000ff000000ff)*(100+1000000<<32) + (d>>16&0x000000ff000000ff)*(1+10000<<32)) >> 32
 }
 
 // parseFlowUint is scanFlowUint for a whole field.
