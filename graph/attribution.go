@@ -6,7 +6,10 @@ import (
 )
 
 // Attribution is what one API call says about the graph: who made it, from
-// where, with what, and the entities and relationships it reveals.
+// where, with what, and the entities and relationships it reveals beyond
+// the call itself. That the principal used its source, key and user agent
+// is in the call's aggregate row; the store derives those edges from rows,
+// once per row instead of once per call.
 type Attribution struct {
 	// Principal made the call. It is never zero: a caller that names
 	// nobody is attributed to its account.
@@ -43,9 +46,6 @@ func Attribute(c *APICall) Attribution {
 		a.UserAgent = Entity{Kind: KindUserAgent, Key: c.UserAgent}
 	}
 	a.addSessionFacts(&c.Identity)
-	a.addEdge(a.Principal, RelUsedIP, a.Source)
-	a.addEdge(a.Principal, RelUsedKey, a.AccessKey)
-	a.addEdge(a.Principal, RelUsedAgent, a.UserAgent)
 	if c.Assume != nil && !c.Failed {
 		a.addAssumption(c)
 	}

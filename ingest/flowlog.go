@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
-	"math"
 	"math/bits"
 	"net/netip"
 	"strconv"
@@ -27,6 +26,7 @@ const (
 	maxFlowInterned  = 1024
 	maxFlowInternLen = 64
 	flowRecentSlots  = 16
+	maxFlowInt64     = 1<<63 - 1
 )
 
 // DecodeFlowLog reads VPC Flow Logs text: records of space-separated
@@ -242,16 +242,16 @@ func (d *flowDecoder) record(line []byte, pos graph.Position) error {
 			n, end, ok = scanFlowUint(line, p, 255)
 			rec.Protocol = int16(n)
 		case flowFieldPackets:
-			n, end, ok = scanFlowUint(line, p, math.MaxInt64)
+			n, end, ok = scanFlowUint(line, p, maxFlowInt64)
 			rec.Packets = int64(n)
 		case flowFieldBytes:
-			n, end, ok = scanFlowUint(line, p, math.MaxInt64)
+			n, end, ok = scanFlowUint(line, p, maxFlowInt64)
 			rec.Bytes = int64(n)
 		case flowFieldStart:
-			n, end, ok = scanFlowUint(line, p, math.MaxInt64)
+			n, end, ok = scanFlowUint(line, p, maxFlowInt64)
 			rec.Start = int64(n)
 		case flowFieldEnd:
-			n, end, ok = scanFlowUint(line, p, math.MaxInt64)
+			n, end, ok = scanFlowUint(line, p, maxFlowInt64)
 			rec.End = int64(n)
 		case flowFieldAction:
 			rec.Action, end, ok = scanFlowAction(line, p)
@@ -416,19 +416,18 @@ func hasFlowToken(line []byte, p int, tok string) bool {
 }
 
 // scanFlowUint reads the decimal field at line[p] straight from the bytes
-// and returns it with where it ends; ok is false unless it is all digits
-// and no greater than limit.
+// and returns it with where it ends; ok is false unless it is one to 19
+// digits (enough for any int64, and too few to wrap around) making a
+// number no greater than limit.
 func scanFlowUint(line []byte, p int, limit uint64) (n uint64, end int, ok bool) {
-	wrapped := false
 	for end = p; end < len(line); end++ {
 		c := line[end] - '0'
 		if c > 9 {
 			break
 		}
-		wrapped = wrapped || n > (math.MaxUint64-9)/10
 		n = n*10 + uint64(c)
 	}
-	ok = end > p && !wrapped && n <= limit && (end == len(line) || line[end] == ' ')
+	ok = end > p && end-p <= 19 && n <= limit && (end == len(line) || line[end] == ' ')
 	return n, end, ok
 }
 

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"math"
 	"strings"
 )
 
@@ -262,7 +261,7 @@ func sniffFlowV2Record(line []byte) bool {
 		}
 	}
 	for _, num := range toks[5:12] {
-		if _, ok := parseFlowUint(num, math.MaxInt64); !ok && !isFlowDash(num) {
+		if _, ok := parseFlowUint(num, maxFlowInt64); !ok && !isFlowDash(num) {
 			return false
 		}
 	}

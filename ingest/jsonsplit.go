@@ -614,23 +614,23 @@ func structuralStop(b []byte) int {
 // Strings are most of a record, so it looks at eight bytes at a time.
 func stringStop(b []byte) int {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	i := 0
-	for ; i+8 <= len(b); i += 8 {
-		x := binary.LittleEndian.Uint64(b[i:])
+	n := 0
+	for ; len(b) >= 8; b, n = b[8:], n+8 {
+		x := binary.LittleEndian.Uint64(b)
 		q, bs := x^('"'*ones), x^('\\'*ones)
 		// A byte of q or bs is zero at a quote or backslash, and x - 0x20
 		// borrows into a byte's high bit below 0x20. The lowest flag is
 		// exact; borrows only spoil the flags above it.
 		if m := ((q - ones) &^ q) | ((bs - ones) &^ bs) | ((x - ' '*ones) &^ x); m&highs != 0 {
-			return i + bits.TrailingZeros64(m&highs)/8
+			return n + bits.TrailingZeros64(m&highs)/8
 		}
 	}
-	for ; i < len(b); i++ {
-		if stringSpecial[b[i]] {
-			return i
+	for i, c := range b {
+		if stringSpecial[c] {
+			return n + i
 		}
 	}
-	return len(b)
+	return n + len(b)
 }
 
 // appendRecord appends b to rec, doubling rec's capacity as needed but never

@@ -6,7 +6,7 @@ import "github.com/gumshoe-sec/gumshoe/graph"
 type callDelta struct {
 	entities    entitySet
 	edges       map[edgeKey]*edgeSeen
-	api         map[apiKey]*[2]int64
+	api         map[apiKey]*apiRow
 	raw         map[rawKey][]int64
 	assignments map[assignmentKey]*span
 	trail       []trailEvent
@@ -14,7 +14,7 @@ type callDelta struct {
 
 func newCallDelta() callDelta {
 	return callDelta{entities: entitySet{}, edges: map[edgeKey]*edgeSeen{},
-		api: map[apiKey]*[2]int64{}, raw: map[rawKey][]int64{},
+		api: map[apiKey]*apiRow{}, raw: map[rawKey][]int64{},
 		assignments: map[assignmentKey]*span{}}
 }
 
@@ -30,6 +30,15 @@ type apiKey struct {
 	userAgent string
 	region    string
 	errorCode string
+}
+
+// apiRow is an api_hour row's counts, and what the row's entities and
+// edges need: when its calls happened and the accounts of its principal
+// and key.
+type apiRow struct {
+	success, failure int64
+	span
+	principalAccount, keyAccount string
 }
 
 type rawKey struct {
@@ -52,11 +61,6 @@ func (cd *callDelta) add(c *graph.APICall) {
 	a := graph.Attribute(c)
 	t := c.Time.Unix()
 	hour := hourOf(c.Time)
-	cd.entities.add(a.Principal, t)
-	cd.entities.add(a.Source, t)
-	cd.entities.add(a.AccessKey, t)
-	cd.entities.add(a.UserAgent, t)
-	cd.entities.add(graph.Entity{Kind: graph.KindAccount, Key: c.Account, Account: c.Account}, t)
 	for _, e := range a.Entities {
 		cd.entities.add(e, t)
 	}
@@ -76,15 +80,16 @@ func (cd *callDelta) add(c *graph.APICall) {
 		service: c.Service, api: c.Name, source: keyOf(a.Source),
 		accessKey: a.AccessKey.Key, userAgent: c.UserAgent, region: c.Region,
 		errorCode: c.ErrorCode}
-	counts := cd.api[k]
-	if counts == nil {
-		counts = new([2]int64)
-		cd.api[k] = counts
+	row := cd.api[k]
+	if row == nil {
+		row = &apiRow{principalAccount: a.Principal.Account, keyAccount: a.AccessKey.Account}
+		cd.api[k] = row
 	}
+	row.add(t)
 	if c.Failed {
-		counts[1]++
+		row.failure++
 	} else {
-		counts[0]++
+		row.success++
 	}
 	rk := rawKey{keyOf(a.Principal), hour}
 	cd.raw[rk] = append(cd.raw[rk], c.Pos.Index)
@@ -96,6 +101,41 @@ func (cd *callDelta) add(c *graph.APICall) {
 			region: c.Region, trail: c.Trail, bucket: c.TrailBucket, api: c.Name, time: t,
 			principal: keyOf(a.Principal), failed: c.Failed})
 	}
+}
+
+// rowFacts adds what every call row implies: its principal, source, key,
+// agent and account were seen, and the principal used the others.
+func (cd *callDelta) rowFacts() {
+	for k, r := range cd.api {
+		p := graph.Entity{Kind: k.principal.kind, Key: k.principal.key, Account: r.principalAccount}
+		src := graph.Entity{Kind: k.source.kind, Key: k.source.key}
+		key := graph.Entity{Kind: graph.KindAccessKey, Key: k.accessKey, Account: r.keyAccount}
+		agent := graph.Entity{Kind: graph.KindUserAgent, Key: k.userAgent}
+		acct := graph.Entity{Kind: graph.KindAccount, Key: k.account, Account: k.account}
+		for _, e := range []graph.Entity{p, src, key, agent, acct} {
+			cd.entities.add(e, r.first)
+			cd.entities.add(e, r.last)
+		}
+		n := r.success + r.failure
+		cd.addEdgeSpan(p, graph.RelUsedIP, src, r.span, n)
+		cd.addEdgeSpan(p, graph.RelUsedKey, key, r.span, n)
+		cd.addEdgeSpan(p, graph.RelUsedAgent, agent, r.span, n)
+	}
+}
+
+func (cd *callDelta) addEdgeSpan(from graph.Entity, rel graph.Relation, to graph.Entity, s span, n int64) {
+	if from.IsZero() || to.IsZero() {
+		return
+	}
+	k := edgeKey{keyOf(from), rel, keyOf(to)}
+	e := cd.edges[k]
+	if e == nil {
+		e = &edgeSeen{}
+		cd.edges[k] = e
+	}
+	e.add(s.first)
+	e.add(s.last)
+	e.count += n
 }
 
 func (cd *callDelta) addAssignment(as graph.Assignment) {

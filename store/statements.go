@@ -5,7 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 )
+
+// eventSeenBatch is how many event identities one statement marks seen:
+// one statement per event would cost more than the insert itself.
+const eventSeenBatch = 200
 
 // statements are the writer's prepared statements.
 type statements struct {
@@ -50,7 +55,8 @@ func prepareStatements(ctx context.Context, db *sql.DB) (*statements, error) {
 			ON CONFLICT DO UPDATE SET nodata = nodata + excluded.nodata, skipdata = skipdata + excluded.skipdata`},
 		{&s.assignment, `INSERT INTO ip_assignment (ip, account, vpc, instance, eni, first_hour, last_hour) VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT DO UPDATE SET first_hour = min(first_hour, excluded.first_hour), last_hour = max(last_hour, excluded.last_hour)`},
-		{&s.eventSeen, `INSERT OR IGNORE INTO event_seen (hour, h) VALUES (?, ?)`},
+		{&s.eventSeen, `INSERT OR IGNORE INTO event_seen (hour, h) VALUES ` +
+			strings.TrimSuffix(strings.Repeat("(?, ?),", eventSeenBatch), ",") + ` RETURNING hour, h`},
 		{&s.object, `INSERT INTO object (uri, format, size, mod_time, fingerprint, records, bad, complete, ingested_at)
 			VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)
 			ON CONFLICT (uri) DO UPDATE SET format = excluded.format, size = excluded.size, mod_time = excluded.mod_time,

@@ -7,6 +7,7 @@ import (
 )
 
 func (t *txn) writeCalls(cd *callDelta, object int64) error {
+	cd.rowFacts()
 	for k := range cd.assignments {
 		plainEntity(cd.entities, graph.KindIP, k.ip, "", cd.assignments[k].first)
 	}
@@ -44,7 +45,7 @@ func (t *txn) writeCalls(cd *callDelta, object int64) error {
 
 func (t *txn) writeAPI(cd *callDelta, ids map[entityKey]int64) error {
 	api := t.stmt(t.stmts.api)
-	for k, n := range cd.api {
+	for k, r := range cd.api {
 		var strs [4]int64
 		for i, s := range []string{k.service, k.api, k.region, k.errorCode} {
 			id, err := t.strID(s)
@@ -57,7 +58,7 @@ func (t *txn) writeAPI(cd *callDelta, ids map[entityKey]int64) error {
 		key := lookup(ids, entityKey{graph.KindAccessKey, k.accessKey})
 		agent := lookup(ids, entityKey{graph.KindUserAgent, k.userAgent})
 		if _, err := api.Exec(k.hour, lookup(ids, k.principal), acct, strs[0], strs[1],
-			lookup(ids, k.source), key, agent, strs[2], strs[3], n[0], n[1]); err != nil {
+			lookup(ids, k.source), key, agent, strs[2], strs[3], r.success, r.failure); err != nil {
 			return err
 		}
 	}

@@ -153,21 +153,53 @@ func (t *txn) apply(d *Delta) (CommitResult, error) {
 // call aggregates without those another object (or this one) already
 // delivered: organisation and account trails carry the same events.
 func (t *txn) dropDuplicateCalls(d *Delta) (int, error) {
-	ins := t.stmt(t.stmts.eventSeen)
-	drop := map[int]bool{}
-	for i, id := range d.callIDs {
-		r, err := ins.Exec(id.hour, id.hash)
-		if err != nil {
+	fresh := make(map[eventIdentity]bool, len(d.callIDs))
+	ids := d.callIDs
+	for len(ids) > 0 {
+		n := min(len(ids), eventSeenBatch)
+		if err := t.markSeen(ids[:n], fresh); err != nil {
 			return 0, err
 		}
-		if n, _ := r.RowsAffected(); n == 0 {
+		ids = ids[n:]
+	}
+	drop := map[int]bool{}
+	for i, id := range d.callIDs {
+		if !fresh[id] {
 			drop[i] = true
 		}
+		delete(fresh, id) // a second copy within the delta is a duplicate too
 	}
 	if len(drop) > 0 {
 		d.withoutCalls(drop)
 	}
 	return len(drop), nil
+}
+
+// markSeen inserts identities into event_seen and records in fresh those
+// that were not there yet (INSERT OR IGNORE returns only rows it inserted).
+func (t *txn) markSeen(ids []eventIdentity, fresh map[eventIdentity]bool) error {
+	args := make([]any, 0, 2*eventSeenBatch)
+	for _, id := range ids {
+		args = append(args, id.hour, id.hash)
+	}
+	// Pad a short batch with copies of its first identity: they are
+	// ignored as duplicates of the row it just inserted.
+	for len(args) < 2*eventSeenBatch {
+		args = append(args, ids[0].hour, ids[0].hash)
+	}
+	rows, err := t.stmt(t.stmts.eventSeen).Query(args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id eventIdentity
+		if err := rows.Scan(&id.hour, &id.hash); err != nil {
+			return err
+		}
+		fresh[id] = true
+	}
+	return rows.Err()
 }
 
 // checkpoint upserts the object's row and returns its id.
