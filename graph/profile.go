@@ -122,6 +122,9 @@ type NewItem struct {
 	NewForAccount bool      `json:"new_for_account"`
 	FirstSeen     time.Time `json:"first_seen"`
 	Calls         int64     `json:"calls,omitempty"`
+	// Lat and Lon place a geolocation on the map.
+	Lat float64 `json:"lat,omitempty"`
+	Lon float64 `json:"lon,omitempty"`
 }
 
 // NewBehavior compares the scope with the baseline.

@@ -534,9 +534,16 @@ func (v *valueScan) step(w []byte, prev byte, line *int64) (int, stepResult) {
 			}
 			switch w[i] {
 			case '"':
-				v.inStr = false
 				if i++; v.depth == 0 {
+					v.inStr = false
 					return i, stepDone
+				}
+				// Most strings are followed by `:"` or `,"`: go straight
+				// into the next one.
+				if i+1 < len(w) && (w[i] == ':' || w[i] == ',') && w[i+1] == '"' {
+					i += 2
+				} else {
+					v.inStr = false
 				}
 				continue
 			case '\\':

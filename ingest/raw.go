@@ -73,6 +73,35 @@ type RawPage struct {
 	Unavailable []UnavailableObject `json:"unavailable,omitempty"`
 }
 
+// RawRequest asks for the records behind an entity's API calls in a
+// scope, or behind one "details for scope time" row of them.
+type RawRequest struct {
+	store.RawQuery
+	KeepRawDir     string
+	Page, PageSize int
+}
+
+// RawResult is a page of the records behind an entity's calls.
+type RawResult struct {
+	Entity graph.Ref   `json:"entity"`
+	Scope  graph.Scope `json:"scope"`
+	*RawPage
+}
+
+// EntityRaw reads a page of the records behind an entity's API calls:
+// the store says which objects and records, this package reads them.
+func EntityRaw(ctx context.Context, st *store.Store, req RawRequest) (*RawResult, error) {
+	set, err := st.RawRefs(ctx, req.RawQuery)
+	if err != nil {
+		return nil, err
+	}
+	page, err := ReadRaw(ctx, set.Objects, req.KeepRawDir, set.Match, req.Page, req.PageSize)
+	if err != nil {
+		return nil, err
+	}
+	return &RawResult{Entity: graph.RefOf(set.Entity), Scope: set.Scope, RawPage: page}, nil
+}
+
 // ReadRaw reads the records refs name from their source objects again
 // and returns page (from 1) of those match keeps, pageSize to a page.
 // An object that is gone is read from its copy under keepRawDir when
@@ -80,16 +109,15 @@ type RawPage struct {
 // others. Memory holds one record per object being read plus the events
 // of the pages up to the one asked for.
 func ReadRaw(ctx context.Context, refs []store.RawRef, keepRawDir string, match func(*graph.APICall) bool, page, pageSize int) (*RawPage, error) {
-	return readPage(ctx, refs, keepRawDir, match, page, pageSize, true)
-}
-
-// readPage is ReadRaw, keeping each event's JSON only when withJSON is set.
-func readPage(ctx context.Context, refs []store.RawRef, keepRawDir string, match func(*graph.APICall) bool, page, pageSize int, withJSON bool) (*RawPage, error) {
-	page = max(page, 1)
 	if pageSize <= 0 {
 		pageSize = DefaultRawPageSize
 	}
-	pageSize = min(pageSize, MaxRawPageSize)
+	return readPage(ctx, refs, keepRawDir, match, max(page, 1), min(pageSize, MaxRawPageSize), true)
+}
+
+// readPage is ReadRaw without its bounds, keeping each event's JSON only
+// when withJSON is set.
+func readPage(ctx context.Context, refs []store.RawRef, keepRawDir string, match func(*graph.APICall) bool, page, pageSize int, withJSON bool) (*RawPage, error) {
 	p := &RawPage{Page: page, PageSize: pageSize, Events: []RawEvent{}}
 	first := &earliest[*RawEvent]{k: page * pageSize, cmp: compareEvents}
 	var err error
@@ -228,16 +256,14 @@ func scanRef(ctx context.Context, ref store.RawRef, keepRawDir string, each func
 	})
 	missing := len(ref.Indexes) - found
 	switch {
-	case ctx.Err() != nil:
+	case ctx.Err() != nil || missing == 0:
 		return nil
 	case err != nil:
 		return &UnavailableObject{Object: ref.URI, Records: missing,
 			Reason: fmt.Sprintf("source object %s could not be read to its end: %v", name, err)}
-	case missing > 0:
-		return &UnavailableObject{Object: ref.URI, Records: missing,
-			Reason: fmt.Sprintf("source object %s no longer holds %d of its records where ingest read them", name, missing)}
 	}
-	return nil
+	return &UnavailableObject{Object: ref.URI, Records: missing,
+		Reason: fmt.Sprintf("source object %s no longer holds %d of its records where ingest read them", name, missing)}
 }
 
 // openRaw opens a source object again: the original while it is there
@@ -334,32 +360,3 @@ func (rc *recordCatcher) Flow(*graph.FlowRecord) error   { return nil }
 func (rc *recordCatcher) Finding(*graph.Finding) error   { return nil }
 func (rc *recordCatcher) Bad(BadRecord) error            { return nil }
 func (rc *recordCatcher) Notice(string)                  {}
-
-// RawRequest asks for the records behind an entity's API calls in a
-// scope, or behind one "details for scope time" row of them.
-type RawRequest struct {
-	store.RawQuery
-	KeepRawDir     string
-	Page, PageSize int
-}
-
-// RawResult is a page of the records behind an entity's calls.
-type RawResult struct {
-	Entity graph.Ref   `json:"entity"`
-	Scope  graph.Scope `json:"scope"`
-	*RawPage
-}
-
-// EntityRaw reads a page of the records behind an entity's API calls:
-// the store says which objects and records, this package reads them.
-func EntityRaw(ctx context.Context, st *store.Store, req RawRequest) (*RawResult, error) {
-	set, err := st.RawRefs(ctx, req.RawQuery)
-	if err != nil {
-		return nil, err
-	}
-	page, err := ReadRaw(ctx, set.Objects, req.KeepRawDir, set.Match, req.Page, req.PageSize)
-	if err != nil {
-		return nil, err
-	}
-	return &RawResult{Entity: graph.RefOf(set.Entity), Scope: set.Scope, RawPage: page}, nil
-}

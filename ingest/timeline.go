@@ -184,6 +184,7 @@ func keyOrigin(ctx context.Context, st *store.Store, key, keepRawDir string) (*K
 		}
 	}
 	if q.Key == "" {
+		o.Note = joinNotes(o.Note, "the key's account is not known, so its issuing call was not looked for")
 		return o, nil
 	}
 	ev, problem, err := findRecord(ctx, st, q, keepRawDir, issued)

@@ -43,9 +43,11 @@ type FlowQuery struct {
 	IP         string
 	LocalPort  string
 	RemotePort string
-	Direction  string // inbound or outbound
-	Protocol   string // tcp, udp, icmp or a number
-	Action     string // accept or reject
+	// Port keeps rows whose local or remote port it is.
+	Port      string
+	Direction string // inbound or outbound
+	Protocol  string // tcp, udp, icmp or a number
+	Action    string // accept or reject
 }
 
 func (pc *profileContext) flowDetails(ctx context.Context, q FlowQuery) (*graph.FlowDetails, error) {
@@ -145,6 +147,9 @@ func (q FlowQuery) matches(r graph.FlowRow) bool {
 		if !matchCIDR(q.IP, l) && !matchCIDR(q.IP, rm) {
 			return false
 		}
+	}
+	if q.Port != "" && q.Port != r.LocalPort && q.Port != r.RemotePort {
+		return false
 	}
 	protocol := strings.ToLower(q.Protocol)
 	if n, err := strconv.Atoi(protocol); err == nil {

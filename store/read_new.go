@@ -184,14 +184,13 @@ func (pc *profileContext) placesNew(scope, baseline, account map[string]usage) (
 	acctPlaces, acctASOs, _ := group(account)
 	for label, u := range basePlaces {
 		p := baseWhere[label]
-		known = append(known, graph.NewItem{Value: label, FirstSeen: u.first, Calls: u.count,
-			Detail: fmt.Sprintf("%.1f,%.1f", p.Lat, p.Lon)})
+		known = append(known, graph.NewItem{Value: label, FirstSeen: u.first, Calls: u.count, Lat: p.Lat, Lon: p.Lon})
 	}
 	sortItems(known)
 	places = newItems(scopePlaces, basePlaces, acctPlaces)
 	for i := range places {
 		p := where[places[i].Value]
-		places[i].Detail = fmt.Sprintf("%.1f,%.1f", p.Lat, p.Lon)
+		places[i].Lat, places[i].Lon = p.Lat, p.Lon
 	}
 	return known, places, newItems(scopeASOs, baseASOs, acctASOs)
 }

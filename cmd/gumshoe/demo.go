@@ -24,7 +24,8 @@ func (c *demoCommand) Usage() string {
 
 Writes the demo organisation's logs (75 days of CloudTrail from an
 organisation trail and an account trail, VPC Flow Logs, GuardDuty findings)
-into a temporary folder, ingests them into a graph and shows it.
+into a temporary folder, ingests them into a graph and opens the console on
+it (on a terminal; otherwise it prints a summary of the graph).
 
 Flags:
   --db FILE      write the graph to FILE (default: a temporary file)
@@ -64,7 +65,10 @@ func (c *demoCommand) Run(ctx context.Context, args []string) error {
 	if *buildOnly {
 		return nil
 	}
-	return printGraphSummary(ctx, c.stdout, *dbPath)
+	if !isTerminal(c.stdout) {
+		return printGraphSummary(ctx, c.stdout, *dbPath)
+	}
+	return runConsole(ctx, consoleConfig{db: *dbPath, geo: &geoFlags{}})
 }
 
 // buildDemo writes the demo logs into dir and ingests them into dbPath.
@@ -89,7 +93,7 @@ func buildDemo(ctx context.Context, dir, dbPath string) (ingest.Summary, error) 
 	return (&ingest.Ingester{Store: st, Sources: []ingest.Source{src}}).Run(ctx)
 }
 
-// printGraphSummary shows what the graph holds until the console exists.
+// printGraphSummary shows what the graph holds, where no terminal is.
 func printGraphSummary(ctx context.Context, w io.Writer, dbPath string) error {
 	st, err := store.Open(ctx, dbPath, store.Options{})
 	if err != nil {

@@ -25,6 +25,8 @@ func commands(stdout, stderr io.Writer) map[string]command {
 		"ingest": &ingestCommand{stdout: stdout, stderr: stderr},
 		"demo":   &demoCommand{stdout: stdout, stderr: stderr},
 		"query":  &queryCommand{stdout: stdout},
+		"tui":    &tuiCommand{},
+		"open":   &tuiCommand{openKey: true},
 	}
 }
 
@@ -39,11 +41,11 @@ var errUsage = errors.New("usage")
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cmds := commands(stdout, stderr)
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	if len(args) == 0 {
+		args = []string{"tui"}
+	}
+	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		fmt.Fprint(stderr, usage)
-		if len(args) == 0 {
-			return 2
-		}
 		return 0
 	}
 	cmd, ok := cmds[args[0]]
@@ -69,9 +71,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 const usage = `gumshoe: an investigation console for AWS logs, in the terminal.
 
 Usage:
-  gumshoe demo [--build-only] [--db FILE]      build the demo graph (and, later, open it)
+  gumshoe demo [--build-only] [--db FILE]      the console on the built-in demo graph
+  gumshoe [tui] [--db FILE] [SOURCE...]        the console (following SOURCEs while it runs)
+  gumshoe open KEY [--scope RANGE]             the console, straight on a finding or entity
   gumshoe ingest --db FILE [--follow] SOURCE... read CloudTrail, VPC Flow Logs, GuardDuty findings
-  gumshoe query --db FILE stats|findings|problems
+  gumshoe query --db FILE QUERY                JSON: stats, findings, search, profile, summary ...
 
 Run "gumshoe COMMAND -h" for a command's flags.
 `

@@ -1,0 +1,139 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// View lays out the title bar, the page and the status bar. Sizes are
+// decided here, once, and handed to the page.
+func (a *App) View() string {
+	if a.quitting {
+		return ""
+	}
+	if a.width == 0 || a.height == 0 {
+		return "starting…"
+	}
+	st := a.ctx.Styles
+	header := a.header()
+	footer := a.footer()
+	bodyHeight := a.height - 2
+	var body string
+	switch {
+	case a.overlay.title != "":
+		body = st.Title.Render(a.overlay.title) + "\n\n" + a.overlay.body
+	case a.ctx.Now.IsZero():
+		body = a.spin.View() + " opening the graph…"
+	default:
+		body = a.stack.top().View(&a.ctx, a.width, bodyHeight)
+	}
+	body = fit(body, a.width, bodyHeight)
+	return header + "\n" + body + "\n" + footer
+}
+
+// header is the breadcrumbs and the scope time.
+func (a *App) header() string {
+	st := a.ctx.Styles
+	scope := ""
+	if !a.ctx.Now.IsZero() {
+		sc := a.ctx.Scope
+		scope = fmt.Sprintf("scope %s → %s (%s)", sc.Start.Format("2006-01-02 15:04"), sc.End.Format("01-02 15:04"), scopeLength(sc.Length()))
+	}
+	crumbs := strings.Join(a.stack.crumbs(), " › ")
+	room := a.width - lipgloss.Width(scope) - 1
+	crumbs = truncate("gumshoe › "+crumbs, max(room, 0))
+	gap := max(a.width-lipgloss.Width(crumbs)-lipgloss.Width(scope), 1)
+	return st.Title.Render(crumbs) + strings.Repeat(" ", gap) + st.Crumb.Render(scope)
+}
+
+func scopeLength(d time.Duration) string {
+	if d%(24*time.Hour) == 0 {
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	}
+	return fmt.Sprintf("%dh", d/time.Hour)
+}
+
+// footer is the prompt when it is open, else the status bar: loading,
+// messages, ingest state, data freshness.
+func (a *App) footer() string {
+	st := a.ctx.Styles
+	if a.prompt.active() {
+		line := a.prompt.input.View()
+		if a.prompt.hint != "" {
+			line += "  " + st.Dim.Render(a.prompt.hint)
+		}
+		return truncate(line, a.width)
+	}
+	var parts []string
+	if a.stack.top().Loading() || a.ctx.Now.IsZero() {
+		parts = append(parts, a.spin.View()+"loading")
+	}
+	if a.message.text != "" && time.Now().Before(a.msgUntil) {
+		parts = append(parts, a.message.text)
+	}
+	if line := a.ingest.line(); line != "" {
+		parts = append(parts, line)
+	}
+	if !a.ctx.Now.IsZero() {
+		parts = append(parts, "data to "+a.ctx.Now.Format("2006-01-02 15:04")+" UTC")
+	}
+	parts = append(parts, "? help")
+	return st.StatusBar.Render(pad(truncate(strings.Join(parts, " │ "), a.width), a.width))
+}
+
+// helpText is built from the bindings: the page's own keys, then the
+// global ones.
+func (a *App) helpText() string {
+	var b strings.Builder
+	section := func(title string, bindings []key.Binding) {
+		b.WriteString(a.ctx.Styles.Header.Render(title) + "\n")
+		for _, k := range bindings {
+			h := k.Help()
+			fmt.Fprintf(&b, "  %-12s %s\n", h.Key, h.Desc)
+		}
+		b.WriteString("\n")
+	}
+	section("This page", a.stack.top().Help(&a.ctx))
+	groups := a.ctx.Keys.globalHelp()
+	names := []string{"Moving around", "Scope time", "Other"}
+	for i, g := range groups {
+		section(names[i], g)
+	}
+	b.WriteString("esc or ? closes this help")
+	return b.String()
+}
+
+// fit pads or cuts text to exactly width×height cells.
+func fit(s string, width, height int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > height {
+		lines = lines[:height]
+	}
+	for i, l := range lines {
+		lines[i] = pad(truncate(l, width), width)
+	}
+	for len(lines) < height {
+		lines = append(lines, strings.Repeat(" ", width))
+	}
+	return strings.Join(lines, "\n")
+}
+
+func pad(s string, width int) string {
+	if w := lipgloss.Width(s); w < width {
+		return s + strings.Repeat(" ", width-w)
+	}
+	return s
+}
+
+// truncate cuts styled text to width cells, with an ellipsis.
+func truncate(s string, width int) string {
+	if lipgloss.Width(s) <= width {
+		return s
+	}
+	return ansi.Truncate(s, width, "…")
+}

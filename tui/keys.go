@@ -1,0 +1,67 @@
+package tui
+
+import "github.com/charmbracelet/bubbles/key"
+
+// KeyMap declares every key of the console once. Help is built from these
+// bindings; no key is matched as a raw string.
+type KeyMap struct {
+	Search, Open, Back, NextTab, PrevTab         key.Binding
+	Up, Down, PageUp, PageDown, Home, End        key.Binding
+	Left, Right                                  key.Binding
+	ScopeBack, ScopeForward, Widen, Narrow       key.Binding
+	ResetScope, TypeScope                        key.Binding
+	Details, Sort, SortReverse, Filter, Export   key.Binding
+	Raw, Guidance, Help, Quit, ForceQuit, Cancel key.Binding
+	Confirm, OpenLocal, GroupBy                  key.Binding
+}
+
+// DefaultKeyMap is the keymap of DESIGN.md.
+func DefaultKeyMap() KeyMap {
+	b := func(keys []string, help, desc string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+	}
+	return KeyMap{
+		Search:       b([]string{"/"}, "/", "search"),
+		Open:         b([]string{"enter"}, "enter", "open"),
+		Back:         b([]string{"esc", "backspace"}, "esc/⌫", "back"),
+		NextTab:      b([]string{"tab"}, "tab", "next tab"),
+		PrevTab:      b([]string{"shift+tab"}, "shift+tab", "previous tab"),
+		Up:           b([]string{"up", "k"}, "↑/k", "up"),
+		Down:         b([]string{"down", "j"}, "↓/j", "down"),
+		PageUp:       b([]string{"pgup", "ctrl+u"}, "pgup", "page up"),
+		PageDown:     b([]string{"pgdown", "ctrl+d"}, "pgdn", "page down"),
+		Home:         b([]string{"home"}, "home", "first"),
+		End:          b([]string{"end", "G"}, "G/end", "last"),
+		Left:         b([]string{"left", "h"}, "←/h", "chart cursor left"),
+		Right:        b([]string{"right", "l"}, "→/l", "chart cursor right"),
+		ScopeBack:    b([]string{"["}, "[", "scope earlier"),
+		ScopeForward: b([]string{"]"}, "]", "scope later"),
+		Widen:        b([]string{"-"}, "-", "widen scope"),
+		Narrow:       b([]string{"+", "="}, "+/=", "narrow scope"),
+		ResetScope:   b([]string{"r"}, "r", "reset scope"),
+		TypeScope:    b([]string{"t"}, "t", "type a scope"),
+		Details:      b([]string{"d"}, "d", "details for scope time"),
+		Sort:         b([]string{"s"}, "s", "next sort column"),
+		SortReverse:  b([]string{"S"}, "S", "reverse sort"),
+		Filter:       b([]string{"f"}, "f", "filter"),
+		Export:       b([]string{"x"}, "x", "export table"),
+		Raw:          b([]string{"R"}, "R", "raw events"),
+		Guidance:     b([]string{"i"}, "i", "panel guidance"),
+		Help:         b([]string{"?"}, "?", "help"),
+		Quit:         b([]string{"q"}, "q", "quit"),
+		ForceQuit:    b([]string{"ctrl+c"}, "ctrl+c", "quit"),
+		Cancel:       b([]string{"esc"}, "esc", "cancel"),
+		Confirm:      b([]string{"enter"}, "enter", "apply"),
+		OpenLocal:    b([]string{"o"}, "o", "open the row's local IP"),
+		GroupBy:      b([]string{"g"}, "g", "group details by API, IP, key"),
+	}
+}
+
+// globalHelp groups the keys every page has, for the help screen.
+func (k KeyMap) globalHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Search, k.Open, k.Back, k.NextTab, k.PrevTab, k.Up, k.Down, k.PageUp, k.PageDown},
+		{k.ScopeBack, k.ScopeForward, k.Widen, k.Narrow, k.ResetScope, k.TypeScope},
+		{k.Guidance, k.Help, k.Quit},
+	}
+}

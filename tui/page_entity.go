@@ -1,0 +1,217 @@
+package tui
+
+import (
+	"context"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/gumshoe-sec/gumshoe/graph"
+	"github.com/gumshoe-sec/gumshoe/store"
+	"github.com/gumshoe-sec/gumshoe/tui/widgets"
+)
+
+// entityPage is an entity's profile, with tabs as its kind has them. Each
+// tab loads only its own panels; each keeps its cursor and filter.
+type entityPage struct {
+	id      int
+	ref     graph.Ref
+	finding string // the finding the user came from, for flow annotations
+	tabs    []tab
+	tab     int
+	req     request
+	profile *store.Profile
+	// details is set when "details for scope time" is expanded (d).
+	details bool
+	calls   callsState
+	flows   store.FlowQuery
+	filters map[string]string // per tab
+	tables  map[string]*table
+	cursor  int // chart cursor, an index into the volume points
+	st      widgets.Styles
+}
+
+func newEntityPage(id int, st widgets.Styles, ref graph.Ref, finding string) *entityPage {
+	p := &entityPage{id: id, st: st, ref: ref, finding: finding, tabs: tabsOf(ref.Kind),
+		filters: map[string]string{}, tables: map[string]*table{}, cursor: -1}
+	p.calls.root = "api"
+	p.flows.Finding = finding
+	return p
+}
+
+func (p *entityPage) ID() int       { return p.id }
+func (p *entityPage) Loading() bool { return p.req.loading }
+func (p *entityPage) Title() string {
+	t := p.ref.Kind + " " + shortKey(p.ref.Key)
+	if d := p.calls.describe(); d != "" {
+		t += " › " + d
+	}
+	return t
+}
+
+func (p *entityPage) current() tab { return p.tabs[p.tab] }
+
+func (p *entityPage) Guidance() string { return guidance[p.current().name] }
+
+func (p *entityPage) DefaultScope(c *Context) graph.Scope {
+	if p.profile != nil {
+		return p.profile.DefaultScope
+	}
+	return graph.EntityScope(c.Now)
+}
+
+func (p *entityPage) Load(c *Context) tea.Cmd {
+	b := c.Backend
+	req := store.ProfileRequest{Key: p.ref.Key, Panels: p.current().panels, Calls: p.calls.query(), Flows: p.flows}
+	if k, err := graph.ParseKind(p.ref.Kind); err == nil {
+		req.Kind = k
+	}
+	sc := c.Scope
+	req.Scope = &sc
+	req.Calls.CIDR, req.Calls.Text = splitCallFilter(p.filters[tabAPI.name])
+	return query(p.id, p.req.start(c), func(ctx context.Context) (any, error) { return b.Profile(ctx, req) })
+}
+
+func (p *entityPage) Update(c *Context, msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case resultMsg:
+		if p.req.accept(msg) && msg.err == nil {
+			p.profile = msg.val.(*store.Profile)
+			p.fill(c)
+		}
+	case filterMsg:
+		return p.setFilter(c, msg.text)
+	case tea.KeyMsg:
+		return p.key(c, msg)
+	}
+	return nil
+}
+
+func (p *entityPage) key(c *Context, msg tea.KeyMsg) tea.Cmd {
+	k := c.Keys
+	t := p.table()
+	switch {
+	case key.Matches(msg, k.NextTab):
+		p.tab = (p.tab + 1) % len(p.tabs)
+		return p.Load(c)
+	case key.Matches(msg, k.PrevTab):
+		p.tab = (p.tab + len(p.tabs) - 1) % len(p.tabs)
+		return p.Load(c)
+	case key.Matches(msg, k.Details):
+		p.details = !p.details
+	case key.Matches(msg, k.Left):
+		p.moveCursor(-1)
+	case key.Matches(msg, k.Right):
+		p.moveCursor(1)
+	case key.Matches(msg, k.GroupBy) && p.current().name == tabAPI.name && len(p.calls.path) == 0:
+		p.calls.nextRoot()
+		return p.Load(c)
+	case key.Matches(msg, k.Filter):
+		return p.promptFilter()
+	case key.Matches(msg, k.Open):
+		return p.openRow(c, false)
+	case key.Matches(msg, k.OpenLocal):
+		return p.openRow(c, true)
+	case key.Matches(msg, k.Export) && t != nil:
+		return exportTable(c, p.ref.Kind+"-"+p.current().name, t)
+	case t != nil:
+		moveTable(c, t, msg)
+	}
+	return nil
+}
+
+func (p *entityPage) Help(c *Context) []key.Binding {
+	k := c.Keys
+	out := tableHelp(c, k.NextTab, k.PrevTab)
+	switch p.current().name {
+	case tabAPI.name:
+		out = append(out, k.Details, k.GroupBy, k.Left, k.Right)
+	case tabFlow.name:
+		out = append(out, k.Details, k.OpenLocal, k.Left, k.Right)
+	}
+	return out
+}
+
+// table is the active tab's table, created on first use so each tab keeps
+// its own cursor.
+func (p *entityPage) table() *table {
+	name := p.current().name
+	if t, ok := p.tables[name]; ok {
+		return t
+	}
+	t := newTabTable(p.st, name)
+	p.tables[name] = t
+	return t
+}
+
+func (p *entityPage) moveCursor(d int) {
+	v := p.volume()
+	if v == nil || len(v.Points) == 0 {
+		return
+	}
+	if p.cursor < 0 {
+		p.cursor = firstScopePoint(v)
+	}
+	p.cursor = min(max(p.cursor+d, 0), len(v.Points)-1)
+}
+
+// volume is the chart the active tab shows.
+func (p *entityPage) volume() *graph.Volume {
+	if p.profile == nil {
+		return nil
+	}
+	if p.current().name == tabFlow.name || (p.profile.APIVolume == nil && p.profile.FlowVolume != nil) {
+		return p.profile.FlowVolume
+	}
+	return p.profile.APIVolume
+}
+
+func firstScopePoint(v *graph.Volume) int {
+	for i, pt := range v.Points {
+		if pt.InScope {
+			return i
+		}
+	}
+	return len(v.Points) - 1
+}
+
+// openRow opens what the selected row names: an entity or finding, or the
+// next drill-down level of API details. local opens a flow row's local IP.
+func (p *entityPage) openRow(c *Context, local bool) tea.Cmd {
+	t := p.table()
+	if t == nil {
+		return nil
+	}
+	switch v := t.Selected().(type) {
+	case graph.Ref:
+		return open(v, p.finding)
+	case graph.FlowRow:
+		ip := v.RemoteIP
+		if local {
+			ip = v.LocalIP
+		}
+		return open(graph.Ref{Kind: graph.KindIP.String(), Key: ip}, p.finding)
+	case graph.CallRow:
+		next, ref, ok := p.calls.drill(v)
+		if !ok {
+			return nil
+		}
+		if ref.Key != "" {
+			return open(ref, p.finding)
+		}
+		return p.pushDrill(c, next)
+	}
+	return nil
+}
+
+// pushDrill opens the next level of API details as its own page, so back
+// returns to the level above.
+func (p *entityPage) pushDrill(c *Context, next callsState) tea.Cmd {
+	return func() tea.Msg { return drillMsg{from: p, calls: next} }
+}
+
+// drillMsg asks the root to push a drill-down of an entity page.
+type drillMsg struct {
+	from  *entityPage
+	calls callsState
+}

@@ -1,0 +1,75 @@
+package widgets
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+)
+
+// canvas is a width × height grid of one-cell runes, each with an index
+// into a palette of styles. The chart and the map draw into it and render
+// it once, so every line is exactly width cells and a run of cells with the
+// same style costs one lipgloss Render rather than one per cell.
+//
+// Only runes one cell wide may be set: our glyphs (blocks, braille, box
+// drawing, markers) and ASCII labels.
+type canvas struct {
+	w, h  int
+	runes []rune
+	ink   []uint8 // palette index per cell; 0 is unstyled
+}
+
+func newCanvas(w, h int) *canvas {
+	w, h = max(w, 0), max(h, 0)
+	c := &canvas{w: w, h: h, runes: make([]rune, w*h), ink: make([]uint8, w*h)}
+	for i := range c.runes {
+		c.runes[i] = ' '
+	}
+	return c
+}
+
+// set draws r at (x, y); cells outside the grid are ignored, so callers can
+// clip by drawing past the edge.
+func (c *canvas) set(x, y int, r rune, ink uint8) {
+	if x < 0 || y < 0 || x >= c.w || y >= c.h {
+		return
+	}
+	c.runes[y*c.w+x] = r
+	c.ink[y*c.w+x] = ink
+}
+
+// text draws s from (x, y) one rune per cell and returns the column after
+// it; what falls beyond the right edge is dropped.
+func (c *canvas) text(x, y int, s string, ink uint8) int {
+	for _, r := range s {
+		c.set(x, y, r, ink)
+		x++
+	}
+	return x
+}
+
+// render joins the rows with newlines, styling each run of equal ink with
+// palette[ink].
+func (c *canvas) render(palette []lipgloss.Style) string {
+	var b strings.Builder
+	b.Grow(c.w * c.h * 2)
+	for y := range c.h {
+		if y > 0 {
+			b.WriteByte('\n')
+		}
+		row := y * c.w
+		for x := 0; x < c.w; {
+			end := x + 1
+			for end < c.w && c.ink[row+end] == c.ink[row+x] {
+				end++
+			}
+			run := string(c.runes[row+x : row+end])
+			if ink := c.ink[row+x]; ink != 0 {
+				run = palette[ink].Render(run)
+			}
+			b.WriteString(run)
+			x = end
+		}
+	}
+	return b.String()
+}
