@@ -59,6 +59,9 @@ func (c *chunker) Finding(f *graph.Finding) error {
 
 func (c *chunker) Bad(b BadRecord) error {
 	c.problem(b.Pos, b.Reason)
+	if b.Truncated {
+		return nil // read it again if the object grows
+	}
 	return c.advance(b.Pos)
 }
 

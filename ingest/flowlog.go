@@ -70,6 +70,9 @@ type flowDecoder struct {
 	long []byte
 	// line counts lines read, index records seen (bad ones included).
 	line, index int64
+	// atEOF is set while the last line, one without a line ending, is
+	// handled: if it does not parse it may be half written.
+	atEOF bool
 }
 
 func (d *flowDecoder) setFormat(f FlowLogFormat) {
@@ -85,6 +88,7 @@ func (d *flowDecoder) run() error {
 		}
 		if len(raw) > 0 || tooLong {
 			d.line++
+			d.atEOF = err == io.EOF
 			if err := d.handle(raw, tooLong); err != nil {
 				return err
 			}
@@ -169,7 +173,7 @@ func (d *flowDecoder) badRecord(reason string) error {
 	if index < d.skip {
 		return nil
 	}
-	return d.sink.Bad(BadRecord{Pos: graph.Position{Line: d.line, Index: index}, Reason: reason})
+	return d.sink.Bad(BadRecord{Pos: graph.Position{Line: d.line, Index: index}, Reason: reason, Truncated: d.atEOF})
 }
 
 func (d *flowDecoder) header(line []byte) error {

@@ -217,12 +217,12 @@ func TestDecodeFlowLogFiles(t *testing.T) {
 		{
 			file: "corrupt-middle.log", flows: 2,
 			bad: []BadRecord{
-				{graph.Position{Line: 3, Index: 1}, `field srcport: "abc" is not a port`},
-				{graph.Position{Line: 4, Index: 2}, `13 fields where the format has 14`},
-				{graph.Position{Line: 6, Index: 3}, `field srcaddr: "10.0.1.300" is not an IP address`},
-				{graph.Position{Line: 7, Index: 4}, `field dstport: "70000" is not a port`},
-				{graph.Position{Line: 8, Index: 5}, `field packets: "ten" is not a number`},
-				{graph.Position{Line: 9, Index: 6}, `field action: "ALLOW" is not ACCEPT or REJECT`},
+				{graph.Position{Line: 3, Index: 1}, `field srcport: "abc" is not a port`, false},
+				{graph.Position{Line: 4, Index: 2}, `13 fields where the format has 14`, false},
+				{graph.Position{Line: 6, Index: 3}, `field srcaddr: "10.0.1.300" is not an IP address`, false},
+				{graph.Position{Line: 7, Index: 4}, `field dstport: "70000" is not a port`, false},
+				{graph.Position{Line: 8, Index: 5}, `field packets: "ten" is not a number`, false},
+				{graph.Position{Line: 9, Index: 6}, `field action: "ALLOW" is not ACCEPT or REJECT`, false},
 			},
 			want: map[int]graph.FlowRecord{1: {
 				Version: 2, Account: flowTestAcct, InterfaceID: flowTestENI,
@@ -496,9 +496,9 @@ func TestDecodeFlowLogLongLines(t *testing.T) {
 	runtime.ReadMemStats(&after)
 	tooLong := fmt.Sprintf("line is longer than %d bytes", MaxRecordBytes)
 	wantBad := []BadRecord{
-		{graph.Position{Line: 3, Index: 1}, tooLong},
-		{graph.Position{Line: 5, Index: 3}, fmt.Sprintf("%d fields where the format has 14", 100<<10)},
-		{graph.Position{Line: 7, Index: 5}, tooLong},
+		{graph.Position{Line: 3, Index: 1}, tooLong, false},
+		{graph.Position{Line: 5, Index: 3}, fmt.Sprintf("%d fields where the format has 14", 100<<10), false},
+		{graph.Position{Line: 7, Index: 5}, tooLong, false},
 	}
 	if !reflect.DeepEqual(sink.bad, wantBad) {
 		t.Errorf("bad records:\n got %v\nwant %v", sink.bad, wantBad)
@@ -511,6 +511,23 @@ func TestDecodeFlowLogLongLines(t *testing.T) {
 	// buffer, where holding the line would take several times its size.
 	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 3*MaxRecordBytes {
 		t.Errorf("decoding allocated %d MB", alloc>>20)
+	}
+}
+
+// TestDecodeFlowLogAllocations checks that decoding allocates per object,
+// not per record: IDs are interned, numbers and IPv4 addresses parsed in
+// place, and the record reused.
+func TestDecodeFlowLogAllocations(t *testing.T) {
+	allocs := func(data []byte) float64 {
+		return testing.AllocsPerRun(3, func() {
+			if err := DecodeFlowLog(bytes.NewReader(data), 0, &flowCountingSink{}); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	small, large := allocs(genFlowLog(1000, 5)), allocs(genFlowLog(20000, 5))
+	if large > small+5 {
+		t.Errorf("%v allocations for 1000 records, %v for 20000", small, large)
 	}
 }
 

@@ -2,6 +2,7 @@ package ingest_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -82,5 +83,33 @@ func TestFollowPicksUpNewAndGrownFiles(t *testing.T) {
 	stats, _ := st.Stats(context.Background())
 	if stats.Flows != 4 {
 		t.Errorf("graph holds %d flow records, want 4", stats.Flows)
+	}
+}
+
+// TestFollowHalfWrittenLine reads a JSON-lines file whose last line is
+// still being written: the line is reported, and read whole once it is.
+func TestFollowHalfWrittenLine(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "events.json")
+	line := `{"eventVersion":"1.08","eventID":"e-%d","eventTime":"2026-10-01T10:00:00Z","eventSource":"s3.amazonaws.com","eventName":"GetObject","awsRegion":"us-east-1","sourceIPAddress":"192.0.2.1","userIdentity":{"type":"IAMUser","accountId":"123456789012","userName":"alice"},"recipientAccountId":"123456789012"}`
+	whole := fmt.Sprintf(line, 1) + "\n" + fmt.Sprintf(line, 2) + "\n"
+	half := len(fmt.Sprintf(line, 1)) + 1 + 40
+	if err := os.WriteFile(path, []byte(whole[:half]), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(t.TempDir(), "g.db")
+	first := ingestDir(t, db, dir)
+	if first.Total.Ingested.CloudTrailEvents != 1 || first.Total.Bad != 1 {
+		t.Fatalf("half-written file: %+v", first.Total)
+	}
+	if err := os.WriteFile(path, []byte(whole), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	second := ingestDir(t, db, dir)
+	if second.Total.Ingested.CloudTrailEvents != 1 || second.Total.Bad != 0 {
+		t.Errorf("completed line not read whole: %+v", second.Total)
+	}
+	if s := stats(t, db); s.Events != 2 {
+		t.Errorf("graph holds %d events, want 2", s.Events)
 	}
 }

@@ -305,8 +305,13 @@ func (s *jsonSplitter) record(inContainer bool, openLine int64) error {
 		err := s.bad(pos, fmt.Sprintf("record nested deeper than %d levels", MaxJSONDepth))
 		return firstErr(err, s.readErr(end))
 	case end != scanDone:
-		err := s.bad(pos, truncatedReason(s.readErr(end)))
-		return firstErr(err, s.readErr(end))
+		readErr := s.readErr(end)
+		if readErr == io.EOF && pos.Index >= s.skip {
+			err := s.sink.Bad(BadRecord{Pos: pos, Reason: truncatedReason(readErr), Truncated: true})
+			return firstErr(err, readErr)
+		}
+		err := s.bad(pos, truncatedReason(readErr))
+		return firstErr(err, readErr)
 	}
 	if pos.Index < s.skip {
 		return nil

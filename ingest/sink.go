@@ -26,6 +26,10 @@ type Sink interface {
 type BadRecord struct {
 	Pos    graph.Position
 	Reason string
+	// Truncated marks a record the input ends inside: reported, but not
+	// passed over, since a followed file may still be growing and the
+	// record be whole on the next read.
+	Truncated bool
 }
 
 func (b BadRecord) String() string {

@@ -51,25 +51,65 @@ func (c *canvas) text(x, y int, s string, ink uint8) int {
 // render joins the rows with newlines, styling each run of equal ink with
 // palette[ink].
 func (c *canvas) render(palette []lipgloss.Style) string {
+	wraps := make([]wrap, len(palette))
+	for i, st := range palette {
+		wraps[i] = wrapOf(st)
+	}
 	var b strings.Builder
-	b.Grow(c.w * c.h * 2)
+	b.Grow(c.w * c.h * 4)
 	for y := range c.h {
 		if y > 0 {
 			b.WriteByte('\n')
 		}
 		row := y * c.w
 		for x := 0; x < c.w; {
+			ink := c.ink[row+x]
 			end := x + 1
-			for end < c.w && c.ink[row+end] == c.ink[row+x] {
+			for end < c.w && c.ink[row+end] == ink {
 				end++
 			}
-			run := string(c.runes[row+x : row+end])
-			if ink := c.ink[row+x]; ink != 0 {
-				run = palette[ink].Render(run)
+			run := c.runes[row+x : row+end]
+			switch w := wraps[ink]; {
+			case ink == 0 || w.plain:
+				writeRunes(&b, run)
+			case w.ok:
+				b.WriteString(w.before)
+				writeRunes(&b, run)
+				b.WriteString(w.after)
+			default:
+				b.WriteString(palette[ink].Render(string(run)))
 			}
-			b.WriteString(run)
 			x = end
 		}
 	}
 	return b.String()
+}
+
+func writeRunes(b *strings.Builder, rs []rune) {
+	for _, r := range rs {
+		b.WriteRune(r)
+	}
+}
+
+// wrap is what a style puts before and after a run of text. Rendering a
+// style once around a marker and reusing its escape sequences for every run
+// is equivalent for colours and attributes (all Styles may carry) and makes
+// a chart or a map a few lipgloss calls instead of hundreds.
+type wrap struct {
+	before, after string
+	plain, ok     bool // plain: the style adds nothing
+}
+
+// wrapMarker is a private-use rune no style transforms.
+const wrapMarker = "\ue000"
+
+func wrapOf(st lipgloss.Style) wrap {
+	out := st.Render(wrapMarker)
+	i := strings.Index(out, wrapMarker)
+	if i < 0 || strings.Count(out, wrapMarker) != 1 {
+		return wrap{} // not a plain wrapper: render each run
+	}
+	w := wrap{before: out[:i], after: out[i+len(wrapMarker):], ok: true}
+	w.plain = w.before == "" && w.after == ""
+	return w
 }
