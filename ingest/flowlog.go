@@ -37,9 +37,11 @@ const (
 // Every non-blank line that is not a header is one record: Pos.Index counts
 // them, Pos.Line counts every line. A record that cannot be read (wrong
 // number of fields, a bad number, address or keyword, a line longer than
-// MaxRecordBytes) goes to sink.Bad with the field at fault. NODATA and
-// SKIPDATA records go to sink.Flow with their Status, since they tell
-// which interfaces were logged. A header line goes to sink.Notice.
+// MaxRecordBytes) goes to sink.Bad with the field at fault, marked
+// Truncated when the input ends inside it (no line ending, or a reader
+// error), since it may only be half written. NODATA and SKIPDATA records
+// go to sink.Flow with their Status, since they tell which interfaces
+// were logged. A header line goes to sink.Notice.
 //
 // The record handed to sink.Flow is the decoder's own and is overwritten
 // by the next one: a sink that keeps it keeps a copy. A record allocated
@@ -70,8 +72,9 @@ type flowDecoder struct {
 	long []byte
 	// line counts lines read, index records seen (bad ones included).
 	line, index int64
-	// atEOF is set while the last line, one without a line ending, is
-	// handled: if it does not parse it may be half written.
+	// atEOF is set while a line the input ends inside is handled: the
+	// last one, without a line ending, or one a reader error cut short.
+	// It may be half written, so a bad one is reported Truncated.
 	atEOF bool
 }
 
@@ -139,6 +142,7 @@ func appendFlowLine(buf, b []byte) []byte {
 func (d *flowDecoder) readFailed(partial []byte, tooLong bool, err error) error {
 	if tooLong || len(trimFlowLine(partial)) > 0 {
 		d.line++
+		d.atEOF = true
 		if err := d.badRecord("line cut short: " + err.Error()); err != nil {
 			return err
 		}
@@ -173,7 +177,12 @@ func (d *flowDecoder) badRecord(reason string) error {
 	if index < d.skip {
 		return nil
 	}
-	return d.sink.Bad(BadRecord{Pos: graph.Position{Line: d.line, Index: index}, Reason: reason, Truncated: d.atEOF})
+	return d.bad(graph.Position{Line: d.line, Index: index}, reason)
+}
+
+// bad reports the record at pos as bad; see flowDecoder.atEOF.
+func (d *flowDecoder) bad(pos graph.Position, reason string) error {
+	return d.sink.Bad(BadRecord{Pos: pos, Reason: reason, Truncated: d.atEOF})
 }
 
 func (d *flowDecoder) header(line []byte) error {
@@ -279,7 +288,7 @@ func (d *flowDecoder) record(line []byte, pos graph.Position) error {
 
 func (d *flowDecoder) badFieldCount(line []byte, pos graph.Position) error {
 	reason := fmt.Sprintf("%d fields where the format has %d", countFlowFields(line), len(d.format.columns))
-	return d.sink.Bad(BadRecord{Pos: pos, Reason: reason})
+	return d.bad(pos, reason)
 }
 
 // badField reports the value at p, in column col, as invalid, unless the
@@ -291,7 +300,7 @@ func (d *flowDecoder) badField(line []byte, pos graph.Position, col, p int) erro
 	}
 	v := line[p:flowTokenEnd(line, p)]
 	reason := fmt.Sprintf("field %s: %s %s", d.format.names[col], quoteFlowValue(v), flowFieldProblem(d.format.columns[col]))
-	return d.sink.Bad(BadRecord{Pos: pos, Reason: reason})
+	return d.bad(pos, reason)
 }
 
 func countFlowFields(line []byte) int {

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -30,8 +31,9 @@ func addFlowSeeds(f *testing.F, firstLine bool) {
 }
 
 // FuzzDecodeFlowLog checks that no input makes the decoder panic or lose
-// its place: every record gets the next index on a later line, and
-// resuming half-way gives the second half exactly.
+// its place: every record gets the next index on a later line, CRLF line
+// endings read as LF ones, and resuming half-way gives the second half
+// exactly.
 func FuzzDecodeFlowLog(f *testing.F) {
 	addFlowSeeds(f, false)
 	f.Add(genFlowLog(20, 5))
@@ -53,6 +55,10 @@ func FuzzDecodeFlowLog(f *testing.F) {
 			if r.Src.Zone() != "" || r.Dst.Zone() != "" {
 				t.Fatalf("zoned address in %+v", r)
 			}
+		}
+		crlf := decodeFlowBytes(t, bytes.ReplaceAll(data, []byte("\n"), []byte("\r\n")), 0)
+		if !reflect.DeepEqual(crlf.flows, full.flows) || !reflect.DeepEqual(crlf.bad, full.bad) {
+			t.Fatalf("CRLF line endings change what is read")
 		}
 		skip := int64(len(full.order) / 2)
 		resumed := decodeFlowBytes(t, data, skip)

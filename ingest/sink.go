@@ -10,6 +10,8 @@ import (
 // Decoders call exactly one method per record (Bad included), so the
 // position of every record, good or bad, advances the resume point.
 // A non-nil error from a Sink method stops the decoder and is returned by it.
+// The record a method receives belongs to the decoder and is overwritten
+// by the next one: a sink that keeps it must copy it (store.Delta does).
 type Sink interface {
 	APICall(c *graph.APICall) error
 	Flow(f *graph.FlowRecord) error

@@ -56,9 +56,9 @@ func PanelsOf(k graph.Kind) []string {
 	case graph.KindInstance, graph.KindENI:
 		return []string{PanelDetails, PanelFindings, PanelFlowVolume, PanelFlowDetails, PanelCoverage}
 	case graph.KindBucket:
-		return []string{PanelDetails, PanelFindings}
+		return []string{PanelDetails, PanelFindings, PanelCoverage}
 	}
-	return []string{PanelDetails}
+	return []string{PanelDetails, PanelCoverage}
 }
 
 // ProfileRequest asks for a profile.
@@ -96,7 +96,7 @@ func (s *Store) Profile(ctx context.Context, req ProfileRequest) (*Profile, erro
 		p.Scope = *req.Scope
 	}
 	want := map[string]bool{}
-	for _, name := range req.Panels {
+	for _, name := range dedupe(req.Panels) {
 		want[name] = true
 	}
 	pc := &profileContext{s: s, e: e, scope: p.Scope, now: now}
@@ -114,6 +114,18 @@ func (s *Store) Profile(ctx context.Context, req ProfileRequest) (*Profile, erro
 		}
 	}
 	return p, nil
+}
+
+func dedupe(list []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range list {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func contains(list []string, s string) bool {

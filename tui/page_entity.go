@@ -62,7 +62,9 @@ func (p *entityPage) DefaultScope(c *Context) graph.Scope {
 
 func (p *entityPage) Load(c *Context) tea.Cmd {
 	b := c.Backend
-	req := store.ProfileRequest{Key: p.ref.Key, Panels: p.current().panels, Calls: p.calls.query(), Flows: p.flows}
+	// Every tab carries the coverage warnings: a gap must never read as quiet.
+	panels := append([]string{store.PanelCoverage}, p.current().panels...)
+	req := store.ProfileRequest{Key: p.ref.Key, Panels: panels, Calls: p.calls.query(), Flows: p.flows}
 	if k, err := graph.ParseKind(p.ref.Kind); err == nil {
 		req.Kind = k
 	}

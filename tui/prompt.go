@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 )
@@ -35,6 +36,9 @@ type prompt struct {
 func newPrompt() prompt {
 	in := textinput.New()
 	in.CharLimit = 512
+	// A steady cursor: a blinking one redraws the screen twice a second,
+	// which a slow SSH link pays for.
+	in.Cursor.SetMode(cursor.CursorStatic)
 	return prompt{input: in}
 }
 

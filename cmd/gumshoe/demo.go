@@ -28,8 +28,9 @@ into a temporary folder, ingests them into a graph and opens the console on
 it (on a terminal; otherwise it prints a summary of the graph).
 
 Flags:
-  --db FILE      write the graph to FILE (default: a temporary file)
-  --logs DIR     keep the generated logs in DIR instead of a temporary folder
+  --db FILE      write the graph to FILE (default: a temporary file); the
+                 logs go to FILE.logs/ and GeoIP databases to FILE.geoip/
+  --logs DIR     write the generated logs to DIR instead
   --build-only   build the graph and exit
 `
 }
@@ -49,7 +50,13 @@ func (c *demoCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	if *logs == "" {
+	// The logs stay as long as the graph does: raw events are re-read
+	// from them. A graph in a file the user named keeps them beside it.
+	switch {
+	case *logs != "":
+	case *dbPath != "":
+		*logs = *dbPath + ".logs"
+	default:
 		*logs = filepath.Join(tmp, "logs")
 	}
 	if *dbPath == "" {

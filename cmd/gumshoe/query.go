@@ -29,6 +29,13 @@ Prints JSON. Queries:
   summary          the 24 hours ending with the graph's newest data (--end TIME)
   coverage         logging coverage per account and Region in the scope
                    (--account N, repeatable; default: every account)
+  raw KEY          the CloudTrail records behind the entity's calls in the scope,
+                   as stored; --ip, --api, --key narrow them to one details row;
+                   --page N, --page-size N (default 50); --keep-raw DIR where
+                   ingest --keep-raw kept copies of objects no longer in place
+  timeline KEY     the entity's calls in time order with what each touched
+                   (instances launched, keys created, roles changed, sessions
+                   started); for an access key, where it came from
 
 Profile flags:
   --scope RANGE    2026-10-01T10:00..2026-10-01T11:00, -24h, 7d or epoch..epoch
@@ -53,6 +60,9 @@ func (c *queryCommand) Run(ctx context.Context, args []string) error {
 	pf := addProfileFlags(fs)
 	gf := addGeoFlags(fs)
 	end := fs.String("end", "", "")
+	page := fs.Int("page", 1, "")
+	pageSize := fs.Int("page-size", 50, "")
+	keepRaw := fs.String("keep-raw", "", "")
 	var accounts listFlag
 	fs.Var(&accounts, "account", "")
 	rest, err := parseFlags(fs, args)
@@ -85,6 +95,19 @@ func (c *queryCommand) Run(ctx context.Context, args []string) error {
 			return fmt.Errorf("%w: profile takes one KEY", errUsage)
 		}
 		out, err = pf.run(ctx, st, rest[1])
+	case "raw", "timeline":
+		if len(rest) != 2 {
+			return fmt.Errorf("%w: %s takes one KEY", errUsage, rest[0])
+		}
+		req, rerr := pf.request(ctx, st, rest[1])
+		if rerr != nil {
+			return rerr
+		}
+		if rest[0] == "raw" {
+			out, err = queryRaw(ctx, st, rest[1], req.Scope, req.Calls, *page, *pageSize, *keepRaw)
+		} else {
+			out, err = queryTimeline(ctx, st, rest[1], req.Scope, *keepRaw)
+		}
 	case "search":
 		out, err = st.Search(ctx, strings.Join(rest[1:], " "))
 	case "summary":

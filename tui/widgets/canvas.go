@@ -2,8 +2,10 @@ package widgets
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // canvas is a width × height grid of one-cell runes, each with an index
@@ -51,15 +53,11 @@ func (c *canvas) text(x, y int, s string, ink uint8) int {
 // render joins the rows with newlines, styling each run of equal ink with
 // palette[ink].
 func (c *canvas) render(palette []lipgloss.Style) string {
-	wraps := make([]wrap, len(palette))
-	for i, st := range palette {
-		wraps[i] = wrapOf(st)
-	}
-	var b strings.Builder
-	b.Grow(c.w * c.h * 4)
+	wraps := make([]wrap, len(palette)) // worked out on first use
+	buf := make([]byte, 0, c.w*c.h*4)
 	for y := range c.h {
 		if y > 0 {
-			b.WriteByte('\n')
+			buf = append(buf, '\n')
 		}
 		row := y * c.w
 		for x := 0; x < c.w; {
@@ -69,26 +67,28 @@ func (c *canvas) render(palette []lipgloss.Style) string {
 				end++
 			}
 			run := c.runes[row+x : row+end]
-			switch w := wraps[ink]; {
-			case ink == 0 || w.plain:
-				writeRunes(&b, run)
-			case w.ok:
-				b.WriteString(w.before)
-				writeRunes(&b, run)
-				b.WriteString(w.after)
-			default:
-				b.WriteString(palette[ink].Render(string(run)))
-			}
 			x = end
+			if ink == 0 {
+				buf = appendRunes(buf, run)
+				continue
+			}
+			w := &wraps[ink]
+			if !w.known {
+				*w = wrapOf(palette[ink])
+			}
+			buf = append(buf, w.before...)
+			buf = appendRunes(buf, run)
+			buf = append(buf, w.after...)
 		}
 	}
-	return b.String()
+	return string(buf)
 }
 
-func writeRunes(b *strings.Builder, rs []rune) {
+func appendRunes(buf []byte, rs []rune) []byte {
 	for _, r := range rs {
-		b.WriteRune(r)
+		buf = utf8.AppendRune(buf, r)
 	}
+	return buf
 }
 
 // wrap is what a style puts before and after a run of text. Rendering a
@@ -97,19 +97,20 @@ func writeRunes(b *strings.Builder, rs []rune) {
 // a chart or a map a few lipgloss calls instead of hundreds.
 type wrap struct {
 	before, after string
-	plain, ok     bool // plain: the style adds nothing
+	known         bool // worked out
 }
 
 // wrapMarker is a private-use rune no style transforms.
 const wrapMarker = "\ue000"
 
+// wrapOf splits a style around a marker. A style that does more than wrap
+// its text (padding, a width, a transform) would break the exact layout, so
+// its runs are drawn unstyled instead.
 func wrapOf(st lipgloss.Style) wrap {
 	out := st.Render(wrapMarker)
 	i := strings.Index(out, wrapMarker)
-	if i < 0 || strings.Count(out, wrapMarker) != 1 {
-		return wrap{} // not a plain wrapper: render each run
+	if i < 0 || ansi.StringWidth(out) != 1 {
+		return wrap{known: true}
 	}
-	w := wrap{before: out[:i], after: out[i+len(wrapMarker):], ok: true}
-	w.plain = w.before == "" && w.after == ""
-	return w
+	return wrap{before: out[:i], after: out[i+len(wrapMarker):], known: true}
 }

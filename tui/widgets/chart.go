@@ -13,15 +13,22 @@ import (
 // baseline of that total (BaselineA + BaselineB). Stacking keeps one bar per
 // interval at any width; the value line gives the exact split.
 //
-// Layout, top to bottom (rows are dropped from the bottom up as the height
-// shrinks, the plot last):
+// Layout, top to bottom (as the height shrinks the x axis goes first, then
+// the value line, then the scope row; the plot stays):
 //
-//	2026-10-14 17:00 [scope]  █ ok 2  ▒ failed 0  ┄ baseline 0.4/h   value line (cursor)
-//	   12┤        ▂                                                   plot, y max label
-//	     │┄┄┄┄┄┄┄┄█┄┄┄┄                                               baseline marker
-//	     │▁ ▃▁  ▅▂█▇▁ ▂                                               bars
-//	scope       ▔▔▔▔                                                  scope bracket
-//	      10-13 ▲   10-14                                             cursor caret, x labels
+//	2026-10-15 03:00  scope  █ ok 13  ▒ failed 3  ┄ baseline 7.0/h   value line
+//	   16┤                          ▄▒▁▆                            y max label
+//	     │                          ██▒█
+//	┄┄┄┄┄┤┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄████┄┄┄┄┄┄┄┄┄┄                  baseline
+//	     │  ▅ ▂  ▅ ▂  ▅ ▂  ▅ ▂  ▅ ▂ ████  ▅ ▂  ▅ ▂
+//	    0┤▃██▅█▃██▅█▃██▅█▃██▅█▃██▅█▃████▃██▅█▃██▅█
+//	scope                           ▔▔▔▔                            scope bracket
+//	      10-14       12:00  19:00   ▲        12:00                 caret, x labels
+//
+// The value line describes the bar under the cursor (its caret '▲'); the
+// bars either side of the bracket are the neighbourhood the store sends
+// around the scope. With colour the scope's columns also get a background
+// and the cursor's column a highlight.
 //
 // Series B is drawn with '▒' in whole cells so failures and outbound bytes
 // stay distinct from series A without colour.
@@ -52,141 +59,6 @@ const (
 	inkDim
 	inkCount
 )
-
-// chartLayout is where the bins of a chart go across its width. Chart and
-// ChartColumns share it so a caller's cursor maps to the drawn columns.
-type chartLayout struct {
-	gutter int // cells left of the plot: y labels and the axis line
-	plot   int // cells of the plot
-	per    int // points summed into one bin
-	first  int // index of the first point of bin 0
-	bins   int
-	barW   int // cells per bin, the last one a gap when barW >= 3
-	bytes  bool
-}
-
-// isBytes tells a flow chart (series "in"/"out", in bytes) from a call chart.
-func isBytes(v graph.Volume) bool { return v.SeriesA == "in" && v.SeriesB == "out" }
-
-// layoutChart fits the points to width. With more points than plot cells it
-// sums `per` consecutive points into a bin, aligning bins on the scope's
-// first point so that the scope starts on a bin edge, and drops a partial bin
-// at either end unless it holds scope points: a bin summing fewer intervals
-// than its neighbours would read as a dip. With fewer points it widens bars.
-func layoutChart(v graph.Volume, width int) chartLayout {
-	l := chartLayout{bytes: isBytes(v), per: 1}
-	labelW := len("scope")
-	if l.bytes {
-		labelW = len("999.9 KB")
-	}
-	if width >= labelW+1+8 { // keep at least 8 plot cells, else drop the labels
-		l.gutter = labelW + 1
-	}
-	l.plot = max(width-l.gutter, 0)
-	n := len(v.Points)
-	if n == 0 || l.plot == 0 {
-		return l
-	}
-	if n <= l.plot {
-		l.bins, l.barW = n, l.plot/n
-		return l
-	}
-	l.per, l.barW = (n+l.plot-1)/l.plot, 1
-	if s := firstInScope(v.Points); s >= 0 {
-		l.first = s % l.per
-	}
-	l.bins = (n - l.first) / l.per
-	if tail := v.Points[l.first+l.bins*l.per:]; len(tail) > 0 && firstInScope(tail) >= 0 {
-		l.bins++
-	}
-	return l
-}
-
-func firstInScope(points []graph.VolumePoint) int {
-	for i, p := range points {
-		if p.InScope {
-			return i
-		}
-	}
-	return -1
-}
-
-// span is the points [lo, hi) of bin j.
-func (l chartLayout) span(j, n int) (lo, hi int) {
-	lo = l.first + j*l.per
-	return lo, min(lo+l.per, n)
-}
-
-// binOf is the bin holding point i, or -1 when the point is not drawn.
-func (l chartLayout) binOf(i int) int {
-	if i < l.first || l.per == 0 {
-		return -1
-	}
-	if j := (i - l.first) / l.per; j < l.bins {
-		return j
-	}
-	return -1
-}
-
-// fillW is how many of a bin's cells the bar fills.
-func (l chartLayout) fillW() int {
-	if l.barW >= 3 {
-		return l.barW - 1
-	}
-	return l.barW
-}
-
-// ChartColumns maps each point of v to the first terminal column (from the
-// chart's left edge) of the bar that draws it in a chart of this width, or
-// -1 for a point that is trimmed off an edge. Points summed into one bar
-// share a column: to move a cursor by one bar, step to the next point whose
-// column differs.
-func ChartColumns(v graph.Volume, width int) []int {
-	l := layoutChart(v, width)
-	cols := make([]int, len(v.Points))
-	for i := range cols {
-		cols[i] = -1
-		if j := l.binOf(i); j >= 0 {
-			cols[i] = l.gutter + j*l.barW
-		}
-	}
-	return cols
-}
-
-// bin is the sum of the points of one bar.
-type bin struct {
-	a, b  int64
-	scope bool
-	lo    int // first point
-}
-
-func (l chartLayout) aggregate(points []graph.VolumePoint) []bin {
-	bins := make([]bin, l.bins)
-	for j := range bins {
-		lo, hi := l.span(j, len(points))
-		bins[j] = sumPoints(points[lo:hi], lo)
-	}
-	return bins
-}
-
-func sumPoints(points []graph.VolumePoint, lo int) bin {
-	b := bin{lo: lo}
-	for _, p := range points {
-		b.a = satAdd(b.a, p.A)
-		b.b = satAdd(b.b, p.B)
-		b.scope = b.scope || p.InScope
-	}
-	return b
-}
-
-// satAdd adds non-negative volumes, saturating instead of wrapping, so a
-// corrupt huge value cannot draw as a negative bar.
-func satAdd(x, y int64) int64 {
-	if y > 0 && x > math.MaxInt64-y {
-		return math.MaxInt64
-	}
-	return x + y
-}
 
 // chartRows places the chart's parts in height rows; -1 is a part left out.
 type chartRows struct {
@@ -224,9 +96,10 @@ func Chart(v graph.Volume, cursor int, width, height int, st Styles) string {
 	for _, b := range bins {
 		peak = math.Max(peak, float64(b.a)+float64(b.b))
 	}
-	drawPlot(c, l, bins, rows, cursorBin, baseline, peak)
+	y := newYScale(peak, baseline, rows.plotH)
+	drawPlot(c, l, bins, rows, cursorBin, y)
 	if l.gutter > 0 && rows.plotH > 0 {
-		drawYAxis(c, l, rows, peak)
+		drawYAxis(c, l, rows, y)
 	}
 	if rows.scope >= 0 {
 		drawScopeRow(c, l, bins, rows.scope)
@@ -253,23 +126,31 @@ func chartPalette(st Styles, bytes bool) []lipgloss.Style {
 	return p
 }
 
+// yScale maps amounts to eighths of a cell on a plot of plotH rows.
+type yScale struct {
+	peak    float64 // the amount at the top of the plot
+	perUnit float64 // eighths per unit of amount; 0 for an empty chart
+	h8      int     // the plot's height in eighths
+	baseRow int     // the baseline's row from the bottom, -1 for none
+}
+
+func newYScale(peak, baseline float64, plotH int) yScale {
+	y := yScale{peak: peak, h8: plotH * 8, baseRow: -1}
+	if peak > 0 {
+		y.perUnit = float64(y.h8) / peak
+	}
+	if baseline > 0 && y.perUnit > 0 && plotH > 0 {
+		y.baseRow = min(int(baseline*y.perUnit/8), plotH-1)
+	}
+	return y
+}
+
 // drawPlot draws the bars in eighths of a cell, the scope's and the
 // cursor's backgrounds, and the baseline marker through the empty cells.
-func drawPlot(c *canvas, l chartLayout, bins []bin, rows chartRows, cursorBin int, baseline, peak float64) {
-	if rows.plotH <= 0 {
-		return
-	}
-	h8 := rows.plotH * 8
-	scale := 0.0
-	if peak > 0 {
-		scale = float64(h8) / peak
-	}
-	baseRow := -1 // counted from the bottom
-	if baseline > 0 && scale > 0 {
-		baseRow = min(int(baseline*scale/8), rows.plotH-1)
-	}
+func drawPlot(c *canvas, l chartLayout, bins []bin, rows chartRows, cursorBin int, ys yScale) {
+	h8 := ys.h8
 	for j, b := range bins {
-		a8, b8 := eighths(b.a, scale), eighths(b.b, scale)
+		a8, b8 := eighths(b.a, ys.perUnit), eighths(b.b, ys.perUnit)
 		if a8+b8 > h8 { // the nudges of tiny values may overflow the top
 			if a8 > b8 {
 				a8 = h8 - b8
@@ -284,7 +165,7 @@ func drawPlot(c *canvas, l chartLayout, bins []bin, rows chartRows, cursorBin in
 			for dx := range l.barW {
 				g, k := glyph, ink
 				if g == ' ' || dx >= l.fillW() { // the gap after a wide bar is empty
-					g, k = emptyCell(r == baseRow, b.scope, j == cursorBin && dx < l.fillW())
+					g, k = emptyCell(r == ys.baseRow, b.scope, j == cursorBin && dx < l.fillW())
 				}
 				c.set(x0+dx, y, g, k)
 			}

@@ -172,6 +172,9 @@ func TestChartBaselineRow(t *testing.T) {
 			t.Errorf("line %d has baseline %v:\n%s", y+1, has, strings.Join(rows, "\n"))
 		}
 	}
+	if !strings.HasPrefix(rows[4], "┄┄┄┄┄┤") {
+		t.Errorf("baseline line %q lacks its gutter mark", rows[4])
+	}
 	if !strings.Contains(rows[1], "10┤") {
 		t.Errorf("top line %q lacks the y max label", rows[1])
 	}

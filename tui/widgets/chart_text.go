@@ -1,9 +1,7 @@
 package widgets
 
 import (
-	"cmp"
 	"math"
-	"slices"
 	"strconv"
 	"time"
 
@@ -15,19 +13,29 @@ import (
 
 // drawYAxis writes the axis line and the peak's label at the top of the plot
 // (and 0 at its foot when there is room), so bar heights read as amounts.
-func drawYAxis(c *canvas, l chartLayout, rows chartRows, peak float64) {
+// The baseline's row is marked in the gutter too, where bars cannot hide it.
+func drawYAxis(c *canvas, l chartLayout, rows chartRows, ys yScale) {
 	axis := l.gutter - 1
 	for y := rows.plotTop; y < rows.plotTop+rows.plotH; y++ {
 		c.set(axis, y, '│', inkDim)
 	}
-	top := axisLabel(toInt64(math.Ceil(peak)), l.bytes)
-	c.text(axis-len(top), rows.plotTop, top, inkDim)
-	c.set(axis, rows.plotTop, '┤', inkDim)
+	foot := rows.plotTop + rows.plotH - 1
 	if rows.plotH >= 3 {
-		foot := rows.plotTop + rows.plotH - 1
 		c.text(axis-1, foot, "0", inkDim)
 		c.set(axis, foot, '┤', inkDim)
 	}
+	if ys.baseRow >= 0 {
+		for x := range axis {
+			c.set(x, foot-ys.baseRow, glyphBaseline, inkBase)
+		}
+		c.set(axis, foot-ys.baseRow, '┤', inkDim)
+	}
+	top := axisLabel(toInt64(math.Ceil(ys.peak)), l.bytes)
+	for x := range axis - len(top) { // the peak's label wins the top row
+		c.set(x, rows.plotTop, ' ', inkNone)
+	}
+	c.text(axis-len(top), rows.plotTop, top, inkDim)
+	c.set(axis, rows.plotTop, '┤', inkDim)
 }
 
 func axisLabel(n int64, bytes bool) string {
@@ -64,31 +72,73 @@ func drawScopeRow(c *canvas, l chartLayout, bins []bin, y int) {
 	}
 }
 
-// tick is a candidate x-axis label; lower ranks are placed first.
-type tick struct {
-	x, rank int
-	text    string
-}
-
 // drawXAxis puts the caret under the cursor's bar, then as many time labels
 // as fit without touching each other or the caret, the most telling first:
-// the start, day (or month) changes, then round hours.
+// the start, day (or month) changes, then round hours. Every label is five
+// cells: "10-14" or "17:00".
 func drawXAxis(c *canvas, l chartLayout, v graph.Volume, bins []bin, cursorBin, y int) {
+	const labelW = 5
 	taken := make([]bool, l.plot)
 	if cursorBin >= 0 {
 		x := cursorBin*l.barW + (l.fillW()-1)/2
 		c.set(l.gutter+x, y, glyphCaret, inkCursor)
 		taken[x] = true
 	}
-	for _, t := range xTicks(v, l, bins) {
-		if !labelFits(taken, t.x, len(t.text)) {
-			continue
-		}
-		for i := t.x; i < t.x+len(t.text); i++ {
-			taken[i] = true
-		}
-		c.text(l.gutter+t.x, y, t.text, inkDim)
+	daily := v.Interval == "day"
+	ranks := make([]int8, len(bins))
+	var prev time.Time
+	for j, b := range bins {
+		t := v.Points[b.lo].Start.UTC()
+		ranks[j], prev = tickRank(t, prev, j == 0, daily), t
 	}
+	for rank := range int8(tickRanks) {
+		for j, r := range ranks {
+			x := j * l.barW
+			if r != rank || !labelFits(taken, x, labelW) {
+				continue
+			}
+			for i := x; i < x+labelW; i++ {
+				taken[i] = true
+			}
+			t, layout := v.Points[bins[j].lo].Start.UTC(), "01-02"
+			if !daily && rank >= rankHour {
+				layout = "15:04"
+			}
+			c.text(l.gutter+x, y, t.Format(layout), inkDim)
+		}
+	}
+}
+
+// Label ranks: on hourly charts dates rank below rankHour and are written
+// as dates, hours from it; daily charts write dates only.
+const (
+	rankHour  = 2
+	tickRanks = 6
+)
+
+// tickRank says how telling a label at t is, after a bar at prev: the
+// first bar and day changes (for daily bars month changes, then Mondays)
+// before round hours (noon and midnight, then quarters and eighths of a day).
+func tickRank(t, prev time.Time, first, daily bool) int8 {
+	switch {
+	case first:
+		return 0
+	case daily && t.Month() != prev.Month():
+		return 1
+	case daily && t.Weekday() == time.Monday:
+		return rankHour
+	case daily:
+		return rankHour + 1
+	case t.YearDay() != prev.YearDay():
+		return 1
+	case t.Hour()%12 == 0:
+		return rankHour
+	case t.Hour()%6 == 0:
+		return rankHour + 1
+	case t.Hour()%3 == 0:
+		return rankHour + 2
+	}
+	return rankHour + 3
 }
 
 // labelFits says whether n cells from x are inside the plot and two cells
@@ -103,47 +153,6 @@ func labelFits(taken []bool, x, n int) bool {
 		}
 	}
 	return true
-}
-
-func xTicks(v graph.Volume, l chartLayout, bins []bin) []tick {
-	daily := v.Interval == "day"
-	ticks := make([]tick, len(bins))
-	var prev time.Time
-	for j, b := range bins {
-		t := v.Points[b.lo].Start.UTC()
-		tk := tick{x: j * l.barW, text: t.Format("01-02")}
-		switch {
-		case j == 0:
-			tk.rank = 0
-		case daily && t.Month() != prev.Month():
-			tk.rank = 1
-		case daily && t.Weekday() == time.Monday:
-			tk.rank = 2
-		case daily:
-			tk.rank = 3
-		case t.YearDay() != prev.YearDay():
-			tk.rank = 1
-		default:
-			tk.text = t.Format("15:04")
-			tk.rank = hourRank(t.Hour())
-		}
-		ticks[j], prev = tk, t
-	}
-	slices.SortStableFunc(ticks, func(a, b tick) int { return cmp.Compare(a.rank, b.rank) })
-	return ticks
-}
-
-// hourRank prefers round hours: noon, then quarters and eighths of a day.
-func hourRank(h int) int {
-	switch {
-	case h%12 == 0:
-		return 2
-	case h%6 == 0:
-		return 3
-	case h%3 == 0:
-		return 4
-	}
-	return 5
 }
 
 // drawValueLine prints what the cursor's bar sums: its interval, whether it

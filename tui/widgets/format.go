@@ -23,8 +23,8 @@ func Bytes(n int64) string {
 	return strconv.FormatFloat(v, 'f', 1, 64) + " " + siPrefixes[unit:unit+1] + "B"
 }
 
-// Compact formats a count in at most four cells for axis labels: "999",
-// "1.2k", "35k", "120M".
+// Compact formats a non-negative count in at most four cells for axis
+// labels: "999", "1.2k", "35k", "120M".
 func Compact(n int64) string {
 	if n < 0 {
 		return "-" + Compact(absInt64(n))

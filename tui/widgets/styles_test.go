@@ -43,3 +43,17 @@ func TestColorKeepsLayoutAndGlyphs(t *testing.T) {
 		}
 	}
 }
+
+// A style that pads or sizes its text cannot wrap a run of cells: the
+// widgets draw those runs unstyled rather than break their layout.
+func TestLayoutStyleIsIgnored(t *testing.T) {
+	st := NewStyles(false)
+	st.Success = st.Success.Padding(0, 2)
+	st.Dim = st.Dim.Width(30)
+	v := hourly(24, 10, 12, constant(5), constant(1))
+	out := Chart(v, 3, 60, 8, st)
+	assertBox(t, "chart with a padded style", out, 60, 8)
+	if out != Chart(v, 3, 60, 8, NewStyles(false)) {
+		t.Errorf("padded styles changed the drawing:\n%s", out)
+	}
+}

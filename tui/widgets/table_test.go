@@ -48,7 +48,7 @@ func cursorLine(view string) (string, int) {
 func TestTableFitsEverySize(t *testing.T) {
 	rows := numbered(40)
 	rows[3].Cells[0] = "東京の非常に長いホスト名.example.com" // wide runes
-	rows[4].Cells = []string{"short"}                  // fewer cells than columns
+	rows[4].Cells = []string{"short"}             // fewer cells than columns
 	for w := 0; w <= 90; w += 3 {
 		for h := 0; h <= 12; h++ {
 			tb := newTable(rows, w, h)

@@ -104,17 +104,25 @@ func dotBit(row, col int) rune {
 	return 1 << (row + 3*col)
 }
 
-// drawLand samples the mask at the centre of every braille dot.
+// drawLand samples the mask at the centre of every braille dot. The mask
+// row of each dot row and column of each dot column are worked out once.
 func drawLand(c *canvas, b mapBox) {
-	dotsW, dotsH := float64(2*b.w), float64(4*b.h)
+	rows := make([]int, 4*b.h)
+	for i := range rows {
+		lat := mapTop - (float64(i)+0.5)/float64(len(rows))*(mapTop-mapBottom)
+		rows[i] = min(max(int(90-lat), 0), 179)
+	}
+	cols := make([]int, 2*b.w)
+	for i := range cols {
+		lon := -180 + (float64(i)+0.5)/float64(len(cols))*360
+		cols[i] = min(max(int(lon+180), 0), landMaskCols-1)
+	}
 	for cy := range b.h {
 		for cx := range b.w {
 			var bits rune
 			for dy := range 4 {
-				lat := mapTop - (float64(cy*4+dy)+0.5)/dotsH*(mapTop-mapBottom)
 				for dx := range 2 {
-					lon := -180 + (float64(cx*2+dx)+0.5)/dotsW*360
-					if isLand(lat, lon) {
+					if landAt(rows[cy*4+dy], cols[cx*2+dx]) {
 						bits |= dotBit(dy, dx)
 					}
 				}
@@ -128,8 +136,12 @@ func drawLand(c *canvas, b mapBox) {
 
 // isLand looks a point up in the 1° land mask.
 func isLand(lat, lon float64) bool {
-	row := min(max(int(90-lat), 0), 179)
-	col := min(max(int(lon+180), 0), landMaskCols-1)
+	return landAt(min(max(int(90-lat), 0), 179), min(max(int(lon+180), 0), landMaskCols-1))
+}
+
+// landAt reads the mask's bit for a row (degrees from the north pole) and
+// column (degrees east of 180°W).
+func landAt(row, col int) bool {
 	d := landMask[row*landMaskDigits+col/4]
 	if d >= 'a' {
 		d -= 'a' - 10
