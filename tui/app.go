@@ -133,6 +133,10 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.openPage(msg)
 	case setScopeMsg:
 		return a, a.setScope(msg.scope)
+	case rawMsg:
+		p := newRawPage(a.newID(), a.ctx.Styles.Styles, msg.q, msg.label)
+		a.stack.push(p)
+		return a, p.Load(&a.ctx)
 	case drillMsg:
 		p := newEntityPage(a.newID(), a.ctx.Styles.Styles, msg.from.ref, msg.from.finding)
 		p.tab, p.details, p.calls = msg.from.tab, true, msg.calls

@@ -57,7 +57,7 @@ func settle(t *testing.T, a *App, cmd tea.Cmd) {
 // newTestApp opens the console on the demo graph at 120×40.
 func newTestApp(t *testing.T) *App {
 	t.Helper()
-	a := New(Options{Backend: demotest.Open(t), ExportDir: t.TempDir()})
+	a := New(Options{Backend: StoreBackend{Store: demotest.Open(t)}, ExportDir: t.TempDir()})
 	a.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	settle(t, a, loadNow(a.ctx.Backend))
 	return a

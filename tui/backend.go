@@ -6,6 +6,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/gumshoe-sec/gumshoe/ingest"
 	"github.com/gumshoe-sec/gumshoe/store"
 )
 
@@ -17,6 +18,28 @@ type Backend interface {
 	Summary(ctx context.Context, end time.Time) (*store.Summary, error)
 	Profile(ctx context.Context, req store.ProfileRequest) (*store.Profile, error)
 	Search(ctx context.Context, text string) ([]store.SearchHit, error)
+	// Raw reads a page of the CloudTrail records behind a details row.
+	Raw(ctx context.Context, q store.RawQuery, page int) (*ingest.RawPage, error)
+}
+
+// StoreBackend is the console's view of a graph database: the store's
+// queries, and raw records read again from the objects it points at (or
+// from the copies ingest --keep-raw kept in KeepRawDir).
+type StoreBackend struct {
+	*store.Store
+	KeepRawDir string
+}
+
+// rawPageSize is how many raw records the console reads at once.
+const rawPageSize = 200
+
+// Raw implements Backend.
+func (b StoreBackend) Raw(ctx context.Context, q store.RawQuery, page int) (*ingest.RawPage, error) {
+	res, err := ingest.EntityRaw(ctx, b.Store, ingest.RawRequest{RawQuery: q, KeepRawDir: b.KeepRawDir, Page: page, PageSize: rawPageSize})
+	if err != nil {
+		return nil, err
+	}
+	return res.RawPage, nil
 }
 
 // queryTimeout bounds one query, so a wedged database shows an error

@@ -57,6 +57,11 @@ dir:outbound, ip:172.16.0.0/16. enter opens the remote IP, o the local IP.`,
 	"Findings": `Findings involving this entity, with its part in each.
 
 Ask: is this entity part of more than one incident?`,
+	"raw": `Raw events are the CloudTrail records behind a details row, read again from the source objects
+(or the copies ingest --keep-raw kept), exactly as AWS delivered them.
+
+Ask: what were the request parameters (which trail, which policy, which instance type)? Which
+error message came back? The event id finds the record in any other tool.`,
 	"search": `Search finds finding ids, types and titles, ARNs, role session and user names, access keys,
 instance ids, IP addresses and CIDRs, user agents and buckets. Exact keys rank first.`,
 }

@@ -45,7 +45,7 @@ func DefaultKeyMap() KeyMap {
 		SortReverse:  b([]string{"S"}, "S", "reverse sort"),
 		Filter:       b([]string{"f"}, "f", "filter"),
 		Export:       b([]string{"x"}, "x", "export table"),
-		Raw:          b([]string{"R"}, "R", "raw events"),
+		Raw:          b([]string{"R"}, "R", "raw events behind the row"),
 		Guidance:     b([]string{"i"}, "i", "panel guidance"),
 		Help:         b([]string{"?"}, "?", "help"),
 		Quit:         b([]string{"q"}, "q", "quit"),

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -114,6 +115,8 @@ func (p *entityPage) key(c *Context, msg tea.KeyMsg) tea.Cmd {
 		return p.openRow(c, false)
 	case key.Matches(msg, k.OpenLocal):
 		return p.openRow(c, true)
+	case key.Matches(msg, k.Raw) && p.current().name == tabAPI.name:
+		return p.openRaw(c)
 	case key.Matches(msg, k.Export) && t != nil:
 		return exportTable(c, p.ref.Kind+"-"+p.current().name, t)
 	case t != nil:
@@ -127,7 +130,7 @@ func (p *entityPage) Help(c *Context) []key.Binding {
 	out := tableHelp(c, k.NextTab, k.PrevTab)
 	switch p.current().name {
 	case tabAPI.name:
-		out = append(out, k.Details, k.GroupBy, k.Left, k.Right)
+		out = append(out, k.Details, k.GroupBy, k.Raw, k.Left, k.Right)
 	case tabFlow.name:
 		out = append(out, k.Details, k.OpenLocal, k.Left, k.Right)
 	}
@@ -216,4 +219,31 @@ func (p *entityPage) pushDrill(c *Context, next callsState) tea.Cmd {
 type drillMsg struct {
 	from  *entityPage
 	calls callsState
+}
+
+// openRaw opens the raw records behind the selected details row (or all
+// the calls in the scope when no row is selected).
+func (p *entityPage) openRaw(c *Context) tea.Cmd {
+	calls := p.calls.query()
+	label := p.ref.Key
+	if r, ok := p.table().Selected().(graph.CallRow); ok {
+		switch p.calls.level() {
+		case "api":
+			calls.API = r.Service + ":" + r.API
+		case "ip":
+			calls.IP = r.IP
+		case "key":
+			calls.AccessKey = r.AccessKey
+		}
+		label += " " + strings.TrimSpace(r.API+" "+r.IP+" "+r.AccessKey)
+	}
+	kind, _ := graph.ParseKind(p.ref.Kind)
+	q := store.RawQuery{Key: p.ref.Key, Kind: kind, Scope: c.Scope, Calls: calls}
+	return func() tea.Msg { return rawMsg{q: q, label: label} }
+}
+
+// rawMsg asks the root to push a raw events page.
+type rawMsg struct {
+	q     store.RawQuery
+	label string
 }

@@ -42,6 +42,8 @@ Flags:
   --db FILE      the graph (default $GUMSHOE_DB, else ~/.gumshoe/graph.db)
   --scope RANGE  the starting scope time (see gumshoe query -h)
   --interval D   how often the sources are polled (default 1s)
+  --keep-raw DIR keep compressed copies of what is read, and read raw
+                 events from them when the sources are gone
 ` + geoFlagsUsage + `
 Set NO_COLOR to draw without colour.
 `
@@ -63,6 +65,7 @@ func (c *tuiCommand) Run(ctx context.Context, args []string) error {
 	db := fs.String("db", defaultDB(), "")
 	scope := fs.String("scope", "", "")
 	interval := fs.Duration("interval", time.Second, "")
+	keepRaw := fs.String("keep-raw", "", "")
 	gf := addGeoFlags(fs)
 	rest, err := parseFlags(fs, args)
 	if err != nil {
@@ -75,7 +78,8 @@ func (c *tuiCommand) Run(ctx context.Context, args []string) error {
 		}
 		start.Key, rest = rest[0], rest[1:]
 	}
-	return runConsole(ctx, consoleConfig{db: *db, scope: *scope, sources: rest, interval: *interval, geo: gf, start: start})
+	return runConsole(ctx, consoleConfig{db: *db, scope: *scope, sources: rest, interval: *interval, geo: gf,
+		start: start, keepRaw: *keepRaw})
 }
 
 // consoleConfig is what the console needs to start.
@@ -85,6 +89,7 @@ type consoleConfig struct {
 	interval  time.Duration
 	geo       *geoFlags
 	start     graph.Ref
+	keepRaw   string
 }
 
 // runConsole opens the graph, starts the ingest goroutine for the sources
@@ -105,7 +110,7 @@ func runConsole(ctx context.Context, cfg consoleConfig) error {
 	if gdb != nil {
 		defer gdb.Close()
 	}
-	opts := tui.Options{Backend: st, Color: os.Getenv("NO_COLOR") == "", Start: cfg.start}
+	opts := tui.Options{Backend: tui.StoreBackend{Store: st, KeepRawDir: cfg.keepRaw}, Color: os.Getenv("NO_COLOR") == "", Start: cfg.start}
 	if cfg.start.Key != "" {
 		if err := resolveStart(ctx, st, &opts.Start); err != nil {
 			return err
@@ -166,7 +171,7 @@ func startIngest(ctx context.Context, st *store.Store, cfg consoleConfig, progre
 		}
 		sources = append(sources, src)
 	}
-	in := &ingest.Ingester{Store: st, Sources: sources, Follow: true, PollInterval: cfg.interval,
+	in := &ingest.Ingester{Store: st, Sources: sources, Follow: true, PollInterval: cfg.interval, KeepRawDir: cfg.keepRaw,
 		ProgressEvery: 250 * time.Millisecond, OnProgress: func(p ingest.Progress) {
 			select {
 			case <-progress:
