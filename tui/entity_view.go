@@ -56,6 +56,7 @@ func (p *entityPage) chart(c *Context, width, height int) string {
 	if p.cursor < 0 || p.cursor >= len(v.Points) {
 		p.cursor = firstScopePoint(v)
 	}
+	p.chartWidth = width
 	return widgets.Chart(*v, p.cursor, width, height, c.Styles.Styles)
 }
 

@@ -29,7 +29,10 @@ type entityPage struct {
 	filters map[string]string // per tab
 	tables  map[string]*table
 	cursor  int // chart cursor, an index into the volume points
-	st      widgets.Styles
+	// chartWidth is the width the chart was last drawn at, to move the
+	// cursor by bars.
+	chartWidth int
+	st         widgets.Styles
 }
 
 func newEntityPage(id int, st widgets.Styles, ref graph.Ref, finding string) *entityPage {
@@ -149,15 +152,25 @@ func (p *entityPage) table() *table {
 	return t
 }
 
+// moveCursor moves the chart cursor one bar: where points are summed
+// into bars, to the next point drawn in another column.
 func (p *entityPage) moveCursor(d int) {
 	v := p.volume()
 	if v == nil || len(v.Points) == 0 {
 		return
 	}
-	if p.cursor < 0 {
+	if p.cursor < 0 || p.cursor >= len(v.Points) {
 		p.cursor = firstScopePoint(v)
 	}
-	p.cursor = min(max(p.cursor+d, 0), len(v.Points)-1)
+	cols := widgets.ChartColumns(*v, p.chartWidth)
+	next := p.cursor
+	for i := p.cursor + d; i >= 0 && i < len(v.Points); i += d {
+		if i >= len(cols) || (cols[i] >= 0 && cols[i] != cols[p.cursor]) {
+			next = i
+			break
+		}
+	}
+	p.cursor = next
 }
 
 // volume is the chart the active tab shows.
