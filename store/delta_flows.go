@@ -14,14 +14,14 @@ type flowDelta struct {
 	rows        map[flowRowKey]*flowRow
 	gaps        map[flowRowKey]*[2]int64
 	assignments map[assignmentKey]*span
-	enis        map[string]string // ENI -> account
-	instanceENI map[[2]string]*span
+	enis        map[string]string       // ENI -> account
+	instanceENI map[[2]string]*edgeSeen // (instance, ENI): hours and records
 }
 
 func newFlowDelta() flowDelta {
 	return flowDelta{rows: map[flowRowKey]*flowRow{}, gaps: map[flowRowKey]*[2]int64{},
 		assignments: map[assignmentKey]*span{}, enis: map[string]string{},
-		instanceENI: map[[2]string]*span{}}
+		instanceENI: map[[2]string]*edgeSeen{}}
 }
 
 type flowRowKey struct {
@@ -103,10 +103,11 @@ func (fd *flowDelta) assign(k assignmentKey, hour int64) {
 	ie := [2]string{k.instance, k.eni}
 	s2 := fd.instanceENI[ie]
 	if s2 == nil {
-		s2 = &span{}
+		s2 = &edgeSeen{}
 		fd.instanceENI[ie] = s2
 	}
 	s2.add(hour)
+	s2.count++
 }
 
 // addressCounts counts how often each address appears per interface.

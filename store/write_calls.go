@@ -6,7 +6,7 @@ import (
 	"github.com/gumshoe-sec/gumshoe/graph"
 )
 
-func (t *txn) writeCalls(cd *callDelta, object int64) error {
+func (t *txn) writeCalls(cd *callDelta) error {
 	cd.rowFacts()
 	for k := range cd.assignments {
 		plainEntity(cd.entities, graph.KindIP, k.ip, "", cd.assignments[k].first)
@@ -24,12 +24,6 @@ func (t *txn) writeCalls(cd *callDelta, object int64) error {
 	if err := t.writeAPI(cd, ids); err != nil {
 		return err
 	}
-	raw := t.stmt(t.stmts.raw)
-	for k, idx := range cd.raw {
-		if _, err := raw.Exec(lookup(ids, k.principal), k.hour, object, encodeIndexes(idx)); err != nil {
-			return err
-		}
-	}
 	if err := t.writeAssignments(cd.assignments, ids); err != nil {
 		return err
 	}
@@ -37,6 +31,22 @@ func (t *txn) writeCalls(cd *callDelta, object int64) error {
 	for _, e := range cd.trail {
 		if _, err := trail.Exec(e.eventID, e.time, e.account, e.region, e.trail, e.bucket, e.api,
 			lookup(ids, e.principal), boolInt(e.failed)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeRaw writes an object's raw references. Their principals are
+// written with the rows; the ids come from the cache or one lookup.
+func (t *txn) writeRaw(raw map[rawKey][]int64, object int64) error {
+	st := t.stmt(t.stmts.raw)
+	for k, idx := range raw {
+		id, err := t.principalID(k.principal)
+		if err != nil {
+			return err
+		}
+		if _, err := st.Exec(id, k.hour, object, encodeIndexes(idx)); err != nil {
 			return err
 		}
 	}

@@ -46,7 +46,7 @@ func (t *txn) writeFlows(fd *flowDelta) error {
 	for ie, s := range fd.instanceENI {
 		inst := lookup(ids, entityKey{graph.KindInstance, ie[0]})
 		eni := lookup(ids, entityKey{graph.KindENI, ie[1]})
-		if _, err := edge.Exec(inst, int(graph.RelHadENI), eni, s.first, s.last+3599, 1); err != nil {
+		if _, err := edge.Exec(inst, int(graph.RelHadENI), eni, s.first, s.last+3599, s.count); err != nil {
 			return err
 		}
 	}

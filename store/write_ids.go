@@ -44,6 +44,17 @@ func (t *txn) entityID(k entityKey, seen *entitySeen) (int64, error) {
 	return c.id, nil
 }
 
+// principalID is the id of an entity written earlier in this transaction
+// (or before it).
+func (t *txn) principalID(k entityKey) (int64, error) {
+	if c, ok := t.entities[k]; ok {
+		return c.id, nil
+	}
+	var id int64
+	err := t.tx.QueryRowContext(t.ctx, `SELECT id FROM entity WHERE kind = ? AND key = ?`, int(k.kind), k.key).Scan(&id)
+	return id, err
+}
+
 // writeEntities writes a set and returns the ids of its members.
 func (t *txn) writeEntities(es entitySet) (map[entityKey]int64, error) {
 	ids := make(map[entityKey]int64, len(es))

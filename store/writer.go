@@ -84,12 +84,24 @@ func (w *Writer) Commit(ctx context.Context, deltas ...*Delta) (res []CommitResu
 		}
 	}()
 	t := &txn{Writer: w, tx: tx, ctx: ctx}
-	for _, d := range deltas {
-		r, err := t.apply(d)
+	objects := make([]int64, len(deltas))
+	for i, d := range deltas {
+		r, object, err := t.applyObject(d)
 		if err != nil {
 			return nil, err
 		}
-		res = append(res, r)
+		res, objects[i] = append(res, r), object
+	}
+	// The deltas' rows fold together before they are written: the same
+	// principal-hour or interface-hour arrives in many objects, and an
+	// upsert costs far more than adding in memory.
+	if err := t.applyRows(mergeDeltas(deltas)); err != nil {
+		return nil, err
+	}
+	for i, d := range deltas {
+		if err := t.writeRaw(d.calls.raw, objects[i]); err != nil {
+			return nil, err
+		}
 	}
 	if err := t.writeBounds(); err != nil {
 		return nil, err
@@ -120,33 +132,41 @@ func (t *txn) writeBounds() error {
 
 func (t *txn) stmt(s *sql.Stmt) *sql.Stmt { return t.tx.StmtContext(t.ctx, s) }
 
-func (t *txn) apply(d *Delta) (CommitResult, error) {
+// applyObject writes what belongs to one object: its checkpoint, the
+// identities of its events (dropping those already counted) and its bad
+// records. It returns the object's id for its raw references, which are
+// written once their principals are.
+func (t *txn) applyObject(d *Delta) (CommitResult, int64, error) {
 	var res CommitResult
 	object, err := t.checkpoint(&d.Object)
 	if err != nil {
-		return res, err
+		return res, 0, err
 	}
 	if res.Duplicates, err = t.dropDuplicateCalls(d); err != nil {
-		return res, err
+		return res, 0, err
 	}
 	d.Finish()
 	res.Calls = len(d.callRecords) - res.Duplicates
 	res.Flows = d.flows.records
 	res.FlowGaps = d.flows.gapRecords
 	res.Findings = len(d.findings)
+	return res, object, t.writeBad(d.Bad, object)
+}
+
+// applyRows writes the aggregates of (merged) deltas.
+func (t *txn) applyRows(d *Delta) error {
 	steps := []func() error{
-		func() error { return t.writeCalls(&d.calls, object) },
+		func() error { return t.writeCalls(&d.calls) },
 		func() error { return t.writeFlows(&d.flows) },
 		func() error { return t.writeFindings(d.findings) },
 		func() error { return t.writeCoverage(d.coverage) },
-		func() error { return t.writeBad(d.Bad, object) },
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
-			return res, err
+			return err
 		}
 	}
-	return res, nil
+	return nil
 }
 
 // dropDuplicateCalls marks the delta's events as seen and rebuilds its
