@@ -44,11 +44,27 @@ func (a *App) header() string {
 		sc := a.ctx.Scope
 		scope = fmt.Sprintf("scope %s → %s (%s)", sc.Start.Format("2006-01-02 15:04"), sc.End.Format("01-02 15:04"), scopeLength(sc.Length()))
 	}
-	crumbs := strings.Join(a.stack.crumbs(), " › ")
-	room := a.width - lipgloss.Width(scope) - 1
-	crumbs = truncate("gumshoe › "+crumbs, max(room, 0))
+	crumbs := breadcrumbs(a.stack.crumbs(), max(a.width-lipgloss.Width(scope)-1, 0))
 	gap := max(a.width-lipgloss.Width(crumbs)-lipgloss.Width(scope), 1)
 	return st.Title.Render(crumbs) + strings.Repeat(" ", gap) + st.Crumb.Render(scope)
+}
+
+// breadcrumbs joins the page titles into width cells. When they do not fit,
+// the oldest go first (behind "…"), so the page on screen is always named.
+func breadcrumbs(titles []string, width int) string {
+	for drop := range titles {
+		parts := append([]string{"gumshoe"}, titles[drop:]...)
+		if drop > 0 {
+			parts = append([]string{"gumshoe", "…"}, titles[drop:]...)
+		}
+		if s := strings.Join(parts, " › "); lipgloss.Width(s) <= width {
+			return s
+		}
+	}
+	if len(titles) == 0 {
+		return truncate("gumshoe", width)
+	}
+	return truncate("gumshoe › … › "+titles[len(titles)-1], width)
 }
 
 func scopeLength(d time.Duration) string {

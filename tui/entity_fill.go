@@ -20,8 +20,8 @@ func newTabTable(st widgets.Styles, name string) *table {
 			{Title: "success", Width: 8, Numeric: true}, {Title: "failure", Width: 8, Numeric: true}})
 	case tabFlow.name:
 		return newTable(st, []widgets.Column{
-			{Title: "!", Width: 1}, {Title: "local ip", Width: 11, Flex: 1}, {Title: "lport", Width: 5},
-			{Title: "remote ip", Width: 13, Flex: 1}, {Title: "rport", Width: 5}, {Title: "proto", Width: 5},
+			{Title: "!", Width: 1}, {Title: "local ip", Width: 10, Flex: 1}, {Title: "lport", Width: 5},
+			{Title: "remote ip", Width: 15, Flex: 1}, {Title: "rport", Width: 5}, {Title: "prot", Width: 4},
 			{Title: "dir", Width: 3}, {Title: "in", Width: 9, Numeric: true}, {Title: "out", Width: 9, Numeric: true},
 			{Title: "ok", Width: 4, Numeric: true}, {Title: "rej", Width: 4, Numeric: true}})
 	case tabNew.name:

@@ -132,7 +132,7 @@ func (p *findingPage) View(c *Context, width, height int) string {
 			{"updates", fmt.Sprint(f.Updates)}, {"archived", yesNo(f.Archived)}, {"id", f.ID},
 		}),
 	}
-	lines = append(lines, warnings(c, p.profile.Coverage)...)
+	lines = append(lines, warnings(c, p.profile.Coverage, height)...)
 	body := strings.Join(lines, "\n")
 	rest := height - strings.Count(body, "\n") - 2
 	if rest < 3 {
@@ -165,13 +165,18 @@ func facts(c *Context, width int, pairs [][2]string) string {
 	return strings.Join(lines, "\n")
 }
 
-// warnings renders coverage warnings: a gap must never read as quiet.
-func warnings(c *Context, cov *graph.Coverage) []string {
-	if cov == nil {
+// warnings renders coverage warnings: a gap must never read as quiet. On
+// a short screen they take one line, saying how many more there are.
+func warnings(c *Context, cov *graph.Coverage, height int) []string {
+	if cov == nil || len(cov.Warnings) == 0 {
 		return nil
 	}
+	ws := cov.Warnings
+	if height < 30 && len(ws) > 1 {
+		return []string{c.Styles.Warning.Render(fmt.Sprintf("⚠ %d coverage warnings: %s", len(ws), graph.Sanitize(ws[0])))}
+	}
 	var out []string
-	for _, w := range cov.Warnings {
+	for _, w := range ws {
 		out = append(out, c.Styles.Warning.Render("⚠ "+graph.Sanitize(w)))
 	}
 	return out

@@ -227,7 +227,7 @@ func (t *Table) headerLine(widths []int) string {
 			if t.sortDesc {
 				arrow = " ▼"
 			}
-			title = fitCell(title, widths[i]-2, false) + arrow
+			title = fitCell(title, widths[i]-2, c.Numeric) + arrow
 			if widths[i] < 2 {
 				title = arrow[1:]
 			}
