@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -153,5 +154,12 @@ func splitRefs(s string) []graph.Ref {
 		seen[item] = true
 		out = append(out, graph.Ref{Kind: graph.Kind(k).String(), Key: key})
 	}
+	// group_concat's order is SQLite's to choose: sort for a stable answer.
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Kind != out[j].Kind {
+			return out[i].Kind < out[j].Kind
+		}
+		return out[i].Key < out[j].Key
+	})
 	return out
 }

@@ -49,6 +49,9 @@ func (t *Table) SetSort(col int, desc bool) {
 			break
 		}
 	}
+	// A new order is read from its top: scroll there unless that would
+	// hide the cursor's row.
+	t.offset = 0
 	t.clamp()
 }
 
