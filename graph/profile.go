@@ -49,6 +49,10 @@ type FindingRow struct {
 	// Part is the entity's part in the finding, where the list is about
 	// one entity.
 	Part string `json:"part,omitempty"`
+	// UpdatedAt and Updates say how current the finding is, in the
+	// findings list.
+	UpdatedAt time.Time `json:"updated_at,omitzero"`
+	Updates   int       `json:"updates,omitempty"`
 }
 
 // SeverityLabel is GuardDuty's name for a severity value.

@@ -30,24 +30,11 @@ func (pc *profileContext) accounts(ctx context.Context) ([]string, error) {
 	start, end := inScope(pc.scope)
 	cond, args := pc.callFilter()
 	fcond, fargs := pc.flowFilter()
-	rows, err := pc.s.db.QueryContext(ctx, `SELECT key FROM entity WHERE id IN (
+	return pc.s.texts(ctx, `SELECT key FROM entity WHERE id IN (
 			SELECT DISTINCT a.account FROM api_hour a WHERE `+cond+` AND a.hour >= ? AND a.hour < ?)
 		UNION SELECT account FROM entity WHERE account != '' AND id IN (
 			SELECT DISTINCT f.eni FROM flow_hour f WHERE `+fcond+` AND f.hour >= ? AND f.hour < ?)`,
 		append(append(append(args, start, end), fargs...), start, end)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var a string
-		if err := rows.Scan(&a); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
 }
 
 // Coverage reports logging coverage of accounts in a scope.

@@ -114,18 +114,23 @@ func inScope(sc graph.Scope) (int64, int64) { return sc.Start.Unix(), sc.End.Uni
 
 // Accounts lists every account the graph has log coverage of.
 func (s *Store) Accounts(ctx context.Context) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT account FROM coverage ORDER BY account`)
+	return s.texts(ctx, `SELECT DISTINCT account FROM coverage ORDER BY account`)
+}
+
+// texts runs a query of one text column.
+func (s *Store) texts(ctx context.Context, q string, args ...any) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []string
 	for rows.Next() {
-		var a string
-		if err := rows.Scan(&a); err != nil {
+		var v string
+		if err := rows.Scan(&v); err != nil {
 			return nil, err
 		}
-		out = append(out, a)
+		out = append(out, v)
 	}
 	return out, rows.Err()
 }

@@ -107,20 +107,12 @@ func (s *Store) findingRemoteIPs(ctx context.Context, id string) (map[string]boo
 	if id == "" {
 		return out, nil
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT e.key FROM finding f JOIN finding_entity fe ON fe.finding = f.entity
+	keys, err := s.texts(ctx, `SELECT e.key FROM finding f JOIN finding_entity fe ON fe.finding = f.entity
 		JOIN entity e ON e.id = fe.entity WHERE f.id = ? AND fe.part = ?`, id, string(graph.PartRemoteIP))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var k string
-		if err := rows.Scan(&k); err != nil {
-			return nil, err
-		}
+	for _, k := range keys {
 		out[k] = true
 	}
-	return out, rows.Err()
+	return out, err
 }
 
 func portLabel(p int) string {

@@ -13,7 +13,6 @@ import (
 	"github.com/gumshoe-sec/gumshoe/gen/demo"
 	"github.com/gumshoe-sec/gumshoe/graph"
 	"github.com/gumshoe-sec/gumshoe/internal/demotest"
-	"github.com/gumshoe-sec/gumshoe/store"
 )
 
 func TestMain(m *testing.M) {
@@ -100,7 +99,7 @@ func selectFinding(t *testing.T, a *App, id string) {
 	t.Helper()
 	home := a.stack.top().(*homePage)
 	for i := 0; i < 20; i++ {
-		if f, ok := home.table.Selected().(store.FindingSummary); ok && f.ID == id {
+		if f, ok := home.table.Selected().(graph.FindingRow); ok && f.ID == id {
 			return
 		}
 		press(t, a, "j")

@@ -6,6 +6,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/gumshoe-sec/gumshoe/graph"
 	"github.com/gumshoe-sec/gumshoe/ingest"
 	"github.com/gumshoe-sec/gumshoe/store"
 )
@@ -14,7 +15,7 @@ import (
 // may wrap it to slow it down or count queries.
 type Backend interface {
 	Now(ctx context.Context) (time.Time, error)
-	Findings(ctx context.Context) ([]store.FindingSummary, error)
+	Findings(ctx context.Context) ([]graph.FindingRow, error)
 	Summary(ctx context.Context, end time.Time) (*store.Summary, error)
 	Profile(ctx context.Context, req store.ProfileRequest) (*store.Profile, error)
 	Search(ctx context.Context, text string) ([]store.SearchHit, error)

@@ -10,7 +10,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/gumshoe-sec/gumshoe/graph"
-	"github.com/gumshoe-sec/gumshoe/store"
 	"github.com/gumshoe-sec/gumshoe/tui/widgets"
 )
 
@@ -20,7 +19,7 @@ type homePage struct {
 	id       int
 	tab      int // 0 findings, 1 summary
 	req      request
-	findings []store.FindingSummary
+	findings []graph.FindingRow
 	filter   string
 	table    *table
 	summary  *summaryPanel
@@ -71,7 +70,7 @@ func (p *homePage) Update(c *Context, msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		if p.req.accept(msg) && msg.err == nil {
-			p.findings = msg.val.([]store.FindingSummary)
+			p.findings = msg.val.([]graph.FindingRow)
 			p.fill()
 		}
 	case filterMsg:
@@ -86,7 +85,7 @@ func (p *homePage) Update(c *Context, msg tea.Msg) tea.Cmd {
 		case p.tab == 1:
 			return p.summary.key(c, msg)
 		case key.Matches(msg, k.Open):
-			if f, ok := p.table.Selected().(store.FindingSummary); ok {
+			if f, ok := p.table.Selected().(graph.FindingRow); ok {
 				return open(graph.Ref{Kind: graph.KindFinding.String(), Key: f.ID}, "")
 			}
 		case key.Matches(msg, k.Filter):
@@ -114,7 +113,7 @@ func (p *homePage) fill() {
 			arch = "yes"
 		}
 		rows = append(rows, widgets.Row{Payload: f, Cells: []string{
-			fmt.Sprintf("%.1f", f.Severity), graph.Sanitize(f.Type), graph.Sanitize(f.ResourceType),
+			fmt.Sprintf("%.1f", f.Severity), graph.Sanitize(f.Type), graph.Sanitize(f.Resource),
 			f.Account, f.Region, widgets.Time(f.LastSeen), arch}})
 	}
 	p.table.SetRows(rows, len(p.findings))
@@ -122,7 +121,7 @@ func (p *homePage) fill() {
 
 // findingMatches applies a findings filter: every word must match, as
 // text anywhere, or as sev>=N, sev:high, type:TEXT, account:ID.
-func findingMatches(f store.FindingSummary, filter string) bool {
+func findingMatches(f graph.FindingRow, filter string) bool {
 	for _, w := range strings.Fields(strings.ToLower(filter)) {
 		name, val, _ := strings.Cut(w, ":")
 		switch {
@@ -144,7 +143,7 @@ func findingMatches(f store.FindingSummary, filter string) bool {
 				return false
 			}
 		default:
-			hay := strings.ToLower(strings.Join([]string{f.ID, f.Type, f.Title, f.ResourceType, f.Account, f.Region}, " "))
+			hay := strings.ToLower(strings.Join([]string{f.ID, f.Type, f.Title, f.Resource, f.Account, f.Region}, " "))
 			if !strings.Contains(hay, w) {
 				return false
 			}
