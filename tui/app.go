@@ -231,11 +231,11 @@ func (a *App) key(msg tea.KeyMsg) tea.Cmd {
 
 // promptKey handles a key while the prompt is open.
 func (a *App) promptKey(msg tea.KeyMsg) tea.Cmd {
-	switch msg.Type {
-	case tea.KeyEsc:
+	switch {
+	case key.Matches(msg, a.ctx.Keys.Cancel):
 		a.prompt.close()
 		return nil
-	case tea.KeyEnter:
+	case key.Matches(msg, a.ctx.Keys.Submit):
 		text, kind := a.prompt.input.Value(), a.prompt.kind
 		a.prompt.close()
 		return a.submit(kind, text)

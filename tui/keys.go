@@ -5,14 +5,16 @@ import "github.com/charmbracelet/bubbles/key"
 // KeyMap declares every key of the console once. Help is built from these
 // bindings; no key is matched as a raw string.
 type KeyMap struct {
-	Search, Open, Back, NextTab, PrevTab         key.Binding
-	Up, Down, PageUp, PageDown, Home, End        key.Binding
-	Left, Right                                  key.Binding
-	ScopeBack, ScopeForward, Widen, Narrow       key.Binding
-	ResetScope, TypeScope                        key.Binding
-	Details, Sort, SortReverse, Filter, Export   key.Binding
-	Raw, Guidance, Help, Quit, ForceQuit, Cancel key.Binding
-	Confirm, OpenLocal, GroupBy                  key.Binding
+	Search, Open, Back, NextTab, PrevTab       key.Binding
+	Up, Down, PageUp, PageDown, Home, End      key.Binding
+	Left, Right                                key.Binding
+	ScopeBack, ScopeForward, Widen, Narrow     key.Binding
+	ResetScope, TypeScope                      key.Binding
+	Details, Sort, SortReverse, Filter, Export key.Binding
+	Raw, Guidance, Help, Quit, ForceQuit       key.Binding
+	OpenLocal, GroupBy                         key.Binding
+	// Submit and Cancel act in the prompt, which takes every other key as text.
+	Submit, Cancel key.Binding
 }
 
 // DefaultKeyMap is the keymap of DESIGN.md.
@@ -50,9 +52,9 @@ func DefaultKeyMap() KeyMap {
 		Help:         b([]string{"?"}, "?", "help"),
 		Quit:         b([]string{"q"}, "q", "quit"),
 		ForceQuit:    b([]string{"ctrl+c"}, "ctrl+c", "quit"),
-		Cancel:       b([]string{"esc"}, "esc", "cancel"),
-		Confirm:      b([]string{"enter"}, "enter", "apply"),
 		OpenLocal:    b([]string{"o"}, "o", "open the row's local IP"),
+		Submit:       b([]string{"enter"}, "enter", "apply"),
+		Cancel:       b([]string{"esc"}, "esc", "cancel"),
 		GroupBy:      b([]string{"g"}, "g", "group details by API, IP, key"),
 	}
 }
