@@ -142,8 +142,6 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		p.tab, p.details, p.calls = msg.from.tab, true, msg.calls
 		a.stack.push(p)
 		return a, p.Load(&a.ctx)
-	case promptMsg:
-		return a, a.prompt.open(msg.kind, msg.initial, msg.hint)
 	case statusMsg:
 		a.message, a.msgUntil = msg, time.Now().Add(5*time.Second)
 		return a, nil
@@ -207,6 +205,12 @@ func (a *App) key(msg tea.KeyMsg) tea.Cmd {
 		a.overlay = overlay{title: "Guidance: " + a.stack.top().Title(), body: a.stack.top().Guidance()}
 	case key.Matches(msg, k.Search):
 		return a.prompt.open(promptSearch, "", "ARN, session name, access key, instance id, IP or CIDR, finding id or type")
+	case key.Matches(msg, k.Filter):
+		if f, ok := a.stack.top().(filterable); ok {
+			if initial, hint, ok := f.filterPrompt(); ok {
+				return a.prompt.open(promptFilter, initial, hint)
+			}
+		}
 	case key.Matches(msg, k.TypeScope):
 		return a.prompt.open(promptScope, a.ctx.Scope.String(), "2026-10-01T10:00..2026-10-01T11:00, -24h, 7d or epoch..epoch")
 	case key.Matches(msg, k.Back):

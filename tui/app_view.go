@@ -26,7 +26,8 @@ func (a *App) View() string {
 	var body string
 	switch {
 	case a.overlay.title != "":
-		body = st.Title.Render(a.overlay.title) + "\n\n" + a.overlay.body
+		// Guidance is prose: wrap it to the screen rather than cut it.
+		body = st.Title.Render(a.overlay.title) + "\n\n" + ansi.Wordwrap(a.overlay.body, a.width, "")
 	case a.ctx.Now.IsZero():
 		body = a.spin.View() + " opening the graph…"
 	default:
@@ -103,25 +104,37 @@ func (a *App) footer() string {
 }
 
 // helpText is built from the bindings: the page's own keys, then the
-// global ones.
+// global ones the page does not list. When one column does not fit the
+// screen it takes two: the page's keys and "Other", then moving around and
+// the scope time.
 func (a *App) helpText() string {
-	var b strings.Builder
-	section := func(title string, bindings []key.Binding) {
+	page := a.stack.top().Help(&a.ctx)
+	listed := map[string]bool{}
+	for _, k := range page {
+		listed[k.Help().Key] = true
+	}
+	section := func(title string, bindings []key.Binding, skipListed bool) string {
+		var b strings.Builder
 		b.WriteString(a.ctx.Styles.Header.Render(title) + "\n")
 		for _, k := range bindings {
 			h := k.Help()
+			if skipListed && listed[h.Key] {
+				continue
+			}
 			fmt.Fprintf(&b, "  %-12s %s\n", h.Key, h.Desc)
 		}
-		b.WriteString("\n")
+		return b.String()
 	}
-	section("This page", a.stack.top().Help(&a.ctx))
 	groups := a.ctx.Keys.globalHelp()
-	names := []string{"Moving around", "Scope time", "Other"}
-	for i, g := range groups {
-		section(names[i], g)
+	this, moving := section("This page", page, false), section("Moving around", groups[0], true)
+	scope, other := section("Scope time", groups[1], true), section("Other", groups[2], true)
+	body := this + "\n" + moving + "\n" + scope + "\n" + other
+	// Around the body: the header, the overlay's title and a blank line,
+	// a blank line and the closing hint, the status bar.
+	if strings.Count(body, "\n")+6 > a.height {
+		body = lipgloss.JoinHorizontal(lipgloss.Top, this+"\n"+other, "    ", moving+"\n"+scope)
 	}
-	b.WriteString("esc or ? closes this help")
-	return b.String()
+	return body + "\nesc or ? closes this help"
 }
 
 // fit pads or cuts text to exactly width×height cells.

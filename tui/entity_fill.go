@@ -37,7 +37,7 @@ func newTabTable(st widgets.Styles, name string) *table {
 			{Title: "sev", Width: 5, Numeric: true}, {Title: "type", Width: 20, Flex: 3}, {Title: "part", Width: 10, Flex: 1},
 			{Title: "last seen", Width: 16}})
 	}
-	return newTable(st, []widgets.Column{{Title: "fact", Width: 16}, {Title: "value", Width: 20, Flex: 1}})
+	return newTable(st, []widgets.Column{{Title: "fact", Width: 17}, {Title: "value", Width: 20, Flex: 1}})
 }
 
 // fill turns the loaded panels into the active tab's rows.
@@ -205,16 +205,15 @@ func roleName(arn string) string {
 	return arn
 }
 
-func (p *entityPage) promptFilter() tea.Cmd {
-	hint := map[string]string{
+func (p *entityPage) filterPrompt() (initial, hint string, ok bool) {
+	hint = map[string]string{
 		tabAPI.name:  "text (IP, API, key), cidr:public|private|PREFIX",
 		tabFlow.name: "ip:CIDR port:22 lport:N rport:N dir:inbound|outbound proto:tcp action:reject",
 	}[p.current().name]
 	if hint == "" {
 		hint = "text"
 	}
-	initial := p.filters[p.current().name]
-	return func() tea.Msg { return promptMsg{kind: promptFilter, initial: initial, hint: hint} }
+	return p.filters[p.current().name], hint, true
 }
 
 // setFilter applies a filter: in SQL-backed tabs by reloading, elsewhere

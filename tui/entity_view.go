@@ -24,7 +24,7 @@ func (p *entityPage) View(c *Context, width, height int) string {
 	if p.profile == nil {
 		return out[0]
 	}
-	out = append(out, warnings(c, p.profile.Coverage, height)...)
+	out = append(out, warnings(c, p.profile.Coverage, width, height)...)
 	room := height - len(out)
 	switch p.current().name {
 	case tabAPI.name, tabFlow.name:

@@ -300,8 +300,8 @@ func TestGoldenVPCFlow(t *testing.T) {
 	c.waitFor("instance "+demo.Instance, "launched by")
 }
 
-// TestGoldenSmallTerminal is the console at 80×24: the findings list and
-// the flow details, which must stay readable on a small terminal.
+// TestGoldenSmallTerminal is the console at 80×24: the findings list, the
+// flow details and the help, which must stay readable on a small terminal.
 func TestGoldenSmallTerminal(t *testing.T) {
 	c := startGoldenConsole(t, 80, 24)
 	c.golden("small_findings")
@@ -313,4 +313,9 @@ func TestGoldenSmallTerminal(t *testing.T) {
 	c.press("tab", "d")
 	c.waitFor("[VPC flow]", "Details for scope time")
 	c.golden("small_vpc_flow_details")
+
+	// The help of a page with many keys still fits, close hint included.
+	c.press("?")
+	c.waitFor("This page", "Other", "esc or ? closes this help")
+	c.golden("small_help")
 }

@@ -62,7 +62,7 @@ func DefaultKeyMap() KeyMap {
 // globalHelp groups the keys every page has, for the help screen.
 func (k KeyMap) globalHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Search, k.Open, k.Back, k.NextTab, k.PrevTab, k.Up, k.Down, k.PageUp, k.PageDown},
+		{k.Search, k.Open, k.Back, k.NextTab, k.PrevTab, k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
 		{k.ScopeBack, k.ScopeForward, k.Widen, k.Narrow, k.ResetScope, k.TypeScope},
 		{k.Guidance, k.Help, k.Quit},
 	}

@@ -61,11 +61,11 @@ func open(ref graph.Ref, finding string) tea.Cmd {
 	return func() tea.Msg { return openMsg{ref: ref, finding: finding} }
 }
 
-// promptMsg asks the root to open its prompt for the page.
-type promptMsg struct {
-	kind    promptKind
-	initial string
-	hint    string
+// filterable is a page whose table takes a filter typed in the root's
+// prompt. The root opens the prompt at once on `f`, so keys typed right
+// after it are text, never hotkeys.
+type filterable interface {
+	filterPrompt() (initial, hint string, ok bool)
 }
 
 // filterMsg gives the page the filter the user typed.

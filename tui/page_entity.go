@@ -112,8 +112,6 @@ func (p *entityPage) key(c *Context, msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.GroupBy) && p.current().name == tabAPI.name && len(p.calls.path) == 0:
 		p.calls.nextRoot()
 		return p.Load(c)
-	case key.Matches(msg, k.Filter):
-		return p.promptFilter()
 	case key.Matches(msg, k.Open):
 		return p.openRow(c, false)
 	case key.Matches(msg, k.OpenLocal):

@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/gumshoe-sec/gumshoe/graph"
 	"github.com/gumshoe-sec/gumshoe/store"
@@ -132,7 +133,7 @@ func (p *findingPage) View(c *Context, width, height int) string {
 			{"updates", fmt.Sprint(f.Updates)}, {"archived", yesNo(f.Archived)}, {"id", f.ID},
 		}),
 	}
-	lines = append(lines, warnings(c, p.profile.Coverage, height)...)
+	lines = append(lines, warnings(c, p.profile.Coverage, width, height)...)
 	body := strings.Join(lines, "\n")
 	rest := height - strings.Count(body, "\n") - 2
 	if rest < 3 {
@@ -167,7 +168,7 @@ func facts(c *Context, width int, pairs [][2]string) string {
 
 // warnings renders coverage warnings: a gap must never read as quiet. On
 // a short screen they take one line, saying how many more there are.
-func warnings(c *Context, cov *graph.Coverage, height int) []string {
+func warnings(c *Context, cov *graph.Coverage, width, height int) []string {
 	if cov == nil || len(cov.Warnings) == 0 {
 		return nil
 	}
@@ -177,7 +178,10 @@ func warnings(c *Context, cov *graph.Coverage, height int) []string {
 	}
 	var out []string
 	for _, w := range ws {
-		out = append(out, c.Styles.Warning.Render("⚠ "+graph.Sanitize(w)))
+		// Wrapped, not cut: the end of a warning says what the gap means.
+		for _, line := range strings.Split(ansi.Wordwrap("⚠ "+graph.Sanitize(w), width, ""), "\n") {
+			out = append(out, c.Styles.Warning.Render(line))
+		}
 	}
 	return out
 }

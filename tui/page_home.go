@@ -88,10 +88,6 @@ func (p *homePage) Update(c *Context, msg tea.Msg) tea.Cmd {
 			if f, ok := p.table.Selected().(graph.FindingRow); ok {
 				return open(graph.Ref{Kind: graph.KindFinding.String(), Key: f.ID}, "")
 			}
-		case key.Matches(msg, k.Filter):
-			return func() tea.Msg {
-				return promptMsg{kind: promptFilter, initial: p.filter, hint: "text, sev>=7, type:Tor, account:123456789012"}
-			}
 		case key.Matches(msg, k.Export):
 			return exportTable(c, "findings", p.table)
 		default:
@@ -150,6 +146,11 @@ func findingMatches(f graph.FindingRow, filter string) bool {
 		}
 	}
 	return true
+}
+
+// filterPrompt makes the findings list filterable; the summary is not.
+func (p *homePage) filterPrompt() (initial, hint string, ok bool) {
+	return p.filter, "text, sev>=7, sev:high, type:Tor, account:123456789012", p.tab == 0
 }
 
 func (p *homePage) View(c *Context, width, height int) string {

@@ -59,8 +59,6 @@ func (p *searchPage) Update(c *Context, msg tea.Msg) tea.Cmd {
 			if ref, ok := p.table.Selected().(graph.Ref); ok {
 				return open(ref, "")
 			}
-		case key.Matches(msg, c.Keys.Filter):
-			return func() tea.Msg { return promptMsg{kind: promptFilter, hint: "text"} }
 		case key.Matches(msg, c.Keys.Export):
 			return exportTable(c, "search", p.table)
 		default:
@@ -68,6 +66,10 @@ func (p *searchPage) Update(c *Context, msg tea.Msg) tea.Cmd {
 		}
 	}
 	return nil
+}
+
+func (p *searchPage) filterPrompt() (initial, hint string, ok bool) {
+	return p.table.filter, "text", true
 }
 
 func (p *searchPage) View(c *Context, width, height int) string {
