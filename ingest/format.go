@@ -16,6 +16,8 @@ const (
 	FormatCloudTrailDigest
 	FormatFlowLog
 	FormatGuardDuty
+	// FormatFlowLogParquet is VPC flow logs delivered in Parquet.
+	FormatFlowLogParquet
 )
 
 func (f Format) String() string {
@@ -28,6 +30,8 @@ func (f Format) String() string {
 		return "flowlog"
 	case FormatGuardDuty:
 		return "guardduty"
+	case FormatFlowLogParquet:
+		return "flowlog-parquet"
 	}
 	return "unknown"
 }
@@ -51,6 +55,8 @@ func DecoderFor(f Format) (Decoder, error) {
 		return DecodeFlowLog, nil
 	case FormatGuardDuty:
 		return DecodeGuardDuty, nil
+	case FormatFlowLogParquet:
+		return DecodeFlowLogParquet, nil
 	}
 	return nil, fmt.Errorf("no decoder for %s content", f)
 }

@@ -33,6 +33,10 @@ type Ingester struct {
 	// there (see RawCopyPath), for sources that will not stay available.
 	// Ingest pays for the copy only when asked.
 	KeepRawDir string
+	// Retention is how far back from the graph's "now" data is kept,
+	// pruned after each poll; 0 means store.DefaultRetention, negative
+	// keeps everything.
+	Retention time.Duration
 }
 
 // job is one object to decode, with what its checkpoint says.
@@ -60,6 +64,9 @@ func (in *Ingester) Run(ctx context.Context) (Summary, error) {
 	st := &runState{in: in, w: w, sum: &sum, start: start, seen: map[string]objectStamp{}}
 	for {
 		if err := st.poll(ctx); err != nil {
+			return st.finish(ctx, err)
+		}
+		if _, err := w.Prune(ctx, in.Retention); err != nil {
 			return st.finish(ctx, err)
 		}
 		if !in.Follow {
@@ -189,11 +196,12 @@ func (st *runState) plan(ctx context.Context) []job {
 	var jobs []job
 	for i, src := range st.in.Sources {
 		objs, err := src.List(ctx)
-		if err != nil {
-			st.sum.Sources[i].Error = err.Error()
-			continue
-		}
 		st.sum.Sources[i].Error = ""
+		if err != nil {
+			// A source may list part of itself (an S3 prefix the
+			// credentials may not list): what it listed is read.
+			st.sum.Sources[i].Error = err.Error()
+		}
 		for _, o := range objs {
 			stamp := objectStamp{o.Size, o.ModTime.UnixNano()}
 			if st.seen[o.URI] == stamp {
@@ -204,7 +212,11 @@ func (st *runState) plan(ctx context.Context) []job {
 				st.sum.Sources[i].Error = fmt.Sprintf("checkpoint of %s: %v", o.URI, err)
 				continue
 			}
-			if known && cp.Complete && cp.Size == o.Size && cp.ModTime == stamp.modTime {
+			// An object that could not be opened at all (no fingerprint: an
+			// S3 GET that failed through its retries, a permission denied)
+			// is tried again by the next run; st.seen spares it this run.
+			opened := len(cp.Fingerprint) > 0
+			if known && cp.Complete && opened && cp.Size == o.Size && cp.ModTime == stamp.modTime {
 				st.seen[o.URI] = stamp
 				st.sum.Sources[i].FilesUnchanged++
 				continue
@@ -246,8 +258,11 @@ func (st *runState) commit(ctx context.Context, group []chunk) error {
 		deltas[i] = c.delta
 	}
 	results, err := st.w.Commit(ctx, deltas...)
+	if err == nil {
+		err = st.in.Store.LimitWAL(ctx)
+	}
 	if err != nil {
-		return fmt.Errorf("write %s: %w", group[0].delta.Object.URI, err)
+		return fmt.Errorf("write %s: %w", group[0].delta.Object.URI, st.in.Store.WriteError(err))
 	}
 	for i, c := range group {
 		st.count(c, results[i])

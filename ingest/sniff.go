@@ -10,8 +10,12 @@ import (
 // content, never by file name, because buckets hold renamed and re-exported
 // objects. JSON is classified by the keys of its first record (and of that
 // record's EventBridge "detail"); anything else is a flow log if
-// LooksLikeFlowLog says so. A UTF-8 BOM and leading whitespace are allowed.
+// LooksLikeFlowLog says so; Parquet (flow logs' other S3 format) by its
+// magic number. A UTF-8 BOM and leading whitespace are allowed.
 func Sniff(head []byte) Format {
+	if bytes.HasPrefix(head, []byte("PAR1")) { // Parquet's magic number
+		return FormatFlowLogParquet
+	}
 	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
 	body := bytes.TrimLeft(head, " \t\r\n")
 	if len(body) > 0 && (body[0] == '{' || body[0] == '[') {

@@ -81,6 +81,11 @@ func (w *Writer) Commit(ctx context.Context, deltas ...*Delta) (res []CommitResu
 		if err != nil {
 			tx.Rollback()
 			w.resetCaches()
+			// A cancelled run reports the cancellation, not what the
+			// driver said of the transaction it abandoned.
+			if ctx.Err() != nil {
+				err = ctx.Err()
+			}
 		}
 	}()
 	t := &txn{Writer: w, tx: tx, ctx: ctx}

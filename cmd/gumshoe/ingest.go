@@ -22,10 +22,11 @@ type ingestCommand struct {
 func (c *ingestCommand) Usage() string {
 	return `Usage: gumshoe ingest --db FILE [flags] SOURCE...
 
-Reads files and folders of CloudTrail logs (S3 objects, JSON arrays, JSON
-lines, EventBridge events), VPC Flow Logs (any header, gzipped or not) and
-GuardDuty findings into the graph database FILE. Each object is read once:
-re-running reads only what is new, grown or was interrupted.
+Reads files, folders and S3 buckets of CloudTrail logs (S3 objects, JSON
+arrays, JSON lines, EventBridge events), VPC Flow Logs (any header, gzipped
+or not, or Parquet) and GuardDuty findings into the graph database FILE.
+Each object is read once: re-running reads only what is new, grown or was
+interrupted.
 
 Flags:
   --db FILE      the graph database (created if missing)
@@ -33,12 +34,12 @@ Flags:
   --interval D   how often --follow looks again (default 1s)
   --json         print the summary as JSON on stdout
   --wait         wait for another process writing FILE instead of refusing
-  --workers N    decode workers (default: one per core)
+  --workers N    decode workers (default: one per core; 16 with s3://)
   --keep-raw DIR keep a compressed copy of every object read in DIR, for
                  sources that will not stay available (raw events are
                  otherwise re-read from the source)
   --problems     list the bad records of past runs (newest first) and exit
-
+` + sourceFlagsUsage + `
 Exit status is 0 unless a source could not be read at all or the database
 could not be written; bad records are reported and skipped.
 `
@@ -54,6 +55,7 @@ func (c *ingestCommand) Run(ctx context.Context, args []string) error {
 	workers := fs.Int("workers", 0, "")
 	keepRaw := fs.String("keep-raw", "", "")
 	problems := fs.Bool("problems", false, "")
+	sf := addSourceFlags(fs)
 	paths, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -64,13 +66,12 @@ func (c *ingestCommand) Run(ctx context.Context, args []string) error {
 	if *db == "" || len(paths) == 0 {
 		return fmt.Errorf("%w: --db and at least one SOURCE are required", errUsage)
 	}
-	var sources []ingest.Source
-	for _, p := range paths {
-		src, err := ingest.NewDirSource(p)
-		if err != nil {
-			return err
-		}
-		sources = append(sources, src)
+	sources, err := newSources(ctx, paths, sf)
+	if err != nil {
+		return err
+	}
+	if *workers == 0 {
+		*workers = defaultWorkers(paths)
 	}
 	st, err := store.Open(ctx, *db, store.Options{Write: true, Wait: *wait})
 	if err != nil {

@@ -27,6 +27,7 @@ func commands(stdout, stderr io.Writer) map[string]command {
 		"query":  &queryCommand{stdout: stdout},
 		"tui":    &tuiCommand{},
 		"open":   &tuiCommand{openKey: true},
+		"purge":  &purgeCommand{stdin: os.Stdin, stdout: stdout},
 	}
 }
 
@@ -76,6 +77,7 @@ Usage:
   gumshoe open KEY [--scope RANGE]             the console, straight on a finding or entity
   gumshoe ingest --db FILE [--follow] SOURCE... read CloudTrail, VPC Flow Logs, GuardDuty findings
   gumshoe query --db FILE QUERY                JSON: stats, findings, search, profile, summary ...
+  gumshoe purge --db FILE [--yes]              remove a graph and every file beside it
 
 Run "gumshoe COMMAND -h" for a command's flags.
 `

@@ -34,8 +34,8 @@ Flags as for gumshoe tui.
 	}
 	return `Usage: gumshoe tui [--db FILE] [--scope RANGE] [SOURCE...]
 
-Opens the investigation console on a graph. With SOURCEs (files and
-folders), an ingest goroutine follows them while the console runs, and the
+Opens the investigation console on a graph. With SOURCEs (files, folders,
+s3:// buckets), an ingest goroutine follows them while the console runs, and the
 status bar shows its progress; new data refreshes the visible page.
 
 Flags:
@@ -44,7 +44,7 @@ Flags:
   --interval D   how often the sources are polled (default 1s)
   --keep-raw DIR keep compressed copies of what is read, and read raw
                  events from them when the sources are gone
-` + geoFlagsUsage + `
+` + geoFlagsUsage + sourceFlagsUsage + `
 Set NO_COLOR to draw without colour.
 `
 }
@@ -67,6 +67,7 @@ func (c *tuiCommand) Run(ctx context.Context, args []string) error {
 	interval := fs.Duration("interval", time.Second, "")
 	keepRaw := fs.String("keep-raw", "", "")
 	gf := addGeoFlags(fs)
+	sf := addSourceFlags(fs)
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -79,7 +80,7 @@ func (c *tuiCommand) Run(ctx context.Context, args []string) error {
 		start.Key, rest = rest[0], rest[1:]
 	}
 	return runConsole(ctx, consoleConfig{db: *db, scope: *scope, sources: rest, interval: *interval, geo: gf,
-		start: start, keepRaw: *keepRaw})
+		start: start, keepRaw: *keepRaw, sourceFlags: sf})
 }
 
 // consoleConfig is what the console needs to start.
@@ -90,6 +91,8 @@ type consoleConfig struct {
 	geo       *geoFlags
 	start     graph.Ref
 	keepRaw   string
+	// sourceFlags say how sources are read (AWS credentials, --since).
+	sourceFlags *sourceFlags
 }
 
 // runConsole opens the graph, starts the ingest goroutine for the sources
@@ -163,15 +166,12 @@ func resolveStart(ctx context.Context, st *store.Store, ref *graph.Ref) error {
 // startIngest runs the ingest goroutine; its progress reaches the console
 // through a channel of one, the newest report replacing an unread one.
 func startIngest(ctx context.Context, st *store.Store, cfg consoleConfig, progress chan ingest.Progress) (chan error, error) {
-	var sources []ingest.Source
-	for _, p := range cfg.sources {
-		src, err := ingest.NewDirSource(p)
-		if err != nil {
-			return nil, err
-		}
-		sources = append(sources, src)
+	sources, err := newSources(ctx, cfg.sources, cfg.sourceFlags)
+	if err != nil {
+		return nil, err
 	}
 	in := &ingest.Ingester{Store: st, Sources: sources, Follow: true, PollInterval: cfg.interval, KeepRawDir: cfg.keepRaw,
+		Workers:       defaultWorkers(cfg.sources),
 		ProgressEvery: 250 * time.Millisecond, OnProgress: func(p ingest.Progress) {
 			select {
 			case <-progress:

@@ -368,10 +368,10 @@ func (w *world) newInstance(ac *acctWorld, ip string, kind int) *instance {
 	g := w.g
 	n := len(ac.instances)
 	return &instance{
-		id:   fmt.Sprintf("i-0%x%04x%s", 0x1000+ac.idx, n, g.hex(8)),
-		eni:  fmt.Sprintf("eni-0%x%04x%s", 0x2000+ac.idx, n, g.hex(8)),
-		ip:   ip,
-		vpc:  ac.vpc, subnet: ac.subnet,
+		id:  fmt.Sprintf("i-0%x%04x%s", 0x1000+ac.idx, n, g.hex(8)),
+		eni: fmt.Sprintf("eni-0%x%04x%s", 0x2000+ac.idx, n, g.hex(8)),
+		ip:  ip,
+		vpc: ac.vpc, subnet: ac.subnet,
 		acct: ac, kind: kind,
 	}
 }

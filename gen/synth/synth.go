@@ -25,6 +25,17 @@ type Options struct {
 	// FlowsPerObject is how many records one flow log object holds.
 	FlowsPerObject int
 	Start          time.Time
+	// Days, when set, writes a world with history instead of volume: Days
+	// of activity from Start by IAM users, Identity Center users and the
+	// role sessions they start (AssumeRole, AssumeRoleWithSAML, role
+	// chains, cross-account assumptions), instances launched by
+	// RunInstances that renew instance-profile sessions and whose
+	// interfaces log flows, and Findings GuardDuty findings about them
+	// (see world.go). Events and Flows are spread over the hours.
+	Days int
+	// Findings is how many GuardDuty findings a world raises; each has
+	// one to three updates.
+	Findings int
 }
 
 func (o *Options) defaults() {
@@ -47,6 +58,7 @@ type Written struct {
 	Objects         int
 	Events          int
 	Flows           int
+	Findings        int // finding updates (JSON lines)
 	CompressedBytes int64
 }
 
@@ -54,6 +66,10 @@ type Written struct {
 func Write(dir string, opts Options) (Written, error) {
 	opts.defaults()
 	g := &generator{opts: opts, rng: rand.New(rand.NewPCG(opts.Seed, 0x5eed)), dir: dir}
+	if opts.Days > 0 {
+		err := g.writeWorld()
+		return g.out, err
+	}
 	g.people()
 	if err := g.cloudTrail(); err != nil {
 		return g.out, err

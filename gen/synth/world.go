@@ -14,14 +14,14 @@ const WorldVersion = 1
 // ctEvent is one CloudTrail event of the world, rendered when its object
 // is written.
 type ctEvent struct {
-	identity                        string
-	at                              time.Time
+	identity                         string
+	at                               time.Time
 	service, name, region, ip, agent string
-	errCode                         string
-	req, resp                       string // raw JSON, "" for null
-	shared                          string
-	acct                            string
-	readOnly                        bool
+	errCode                          string
+	req, resp                        string // raw JSON, "" for null
+	shared                           string
+	acct                             string
+	readOnly                         bool
 }
 
 // ctObject is an open CloudTrail delivery object of one account and Region.
