@@ -85,7 +85,7 @@ func (pc *profileContext) flowDetails(ctx context.Context, q FlowQuery) (*graph.
 		r.Protocol, r.Direction = ProtocolName(proto), graph.Direction(dir).String()
 		r.FromFinding = remotes[r.RemoteIP]
 		d.Total++
-		if q.matches(r) {
+		if q.Matches(r) {
 			d.Rows = append(d.Rows, r)
 		}
 	}
@@ -132,7 +132,8 @@ func ProtocolName(p int) string {
 	return strconv.Itoa(p)
 }
 
-func (q FlowQuery) matches(r graph.FlowRow) bool {
+// Matches reports whether a flow row passes the query's filters.
+func (q FlowQuery) Matches(r graph.FlowRow) bool {
 	if q.IP != "" {
 		l, _ := netip.ParseAddr(r.LocalIP)
 		rm, _ := netip.ParseAddr(r.RemoteIP)

@@ -39,7 +39,7 @@ Flags:
                  sources that will not stay available (raw events are
                  otherwise re-read from the source)
   --problems     list the bad records of past runs (newest first) and exit
-` + sourceFlagsUsage + `
+` + retentionUsage + sourceFlagsUsage + `
 Exit status is 0 unless a source could not be read at all or the database
 could not be written; bad records are reported and skipped.
 `
@@ -54,6 +54,7 @@ func (c *ingestCommand) Run(ctx context.Context, args []string) error {
 	wait := fs.Bool("wait", false, "")
 	workers := fs.Int("workers", 0, "")
 	keepRaw := fs.String("keep-raw", "", "")
+	retention := addRetentionFlag(fs)
 	problems := fs.Bool("problems", false, "")
 	sf := addSourceFlags(fs)
 	paths, err := parseFlags(fs, args)
@@ -78,8 +79,12 @@ func (c *ingestCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
+	keep, err := retention.duration()
+	if err != nil {
+		return err
+	}
 	in := &ingest.Ingester{Store: st, Sources: sources, Follow: *follow, PollInterval: *interval,
-		Workers: *workers, KeepRawDir: *keepRaw}
+		Workers: *workers, KeepRawDir: *keepRaw, Retention: keep}
 	var bar *progressLine
 	if isTerminal(c.stderr) && !*asJSON {
 		bar = &progressLine{w: c.stderr}

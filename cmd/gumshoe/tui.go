@@ -44,7 +44,7 @@ Flags:
   --interval D   how often the sources are polled (default 1s)
   --keep-raw DIR keep compressed copies of what is read, and read raw
                  events from them when the sources are gone
-` + geoFlagsUsage + sourceFlagsUsage + `
+` + retentionUsage + geoFlagsUsage + sourceFlagsUsage + `
 Set NO_COLOR to draw without colour.
 `
 }
@@ -66,6 +66,7 @@ func (c *tuiCommand) Run(ctx context.Context, args []string) error {
 	scope := fs.String("scope", "", "")
 	interval := fs.Duration("interval", time.Second, "")
 	keepRaw := fs.String("keep-raw", "", "")
+	retention := addRetentionFlag(fs)
 	gf := addGeoFlags(fs)
 	sf := addSourceFlags(fs)
 	rest, err := parseFlags(fs, args)
@@ -79,8 +80,12 @@ func (c *tuiCommand) Run(ctx context.Context, args []string) error {
 		}
 		start.Key, rest = rest[0], rest[1:]
 	}
+	keep, err := retention.duration()
+	if err != nil {
+		return err
+	}
 	return runConsole(ctx, consoleConfig{db: *db, scope: *scope, sources: rest, interval: *interval, geo: gf,
-		start: start, keepRaw: *keepRaw, sourceFlags: sf})
+		start: start, keepRaw: *keepRaw, sourceFlags: sf, retention: keep})
 }
 
 // consoleConfig is what the console needs to start.
@@ -91,6 +96,7 @@ type consoleConfig struct {
 	geo       *geoFlags
 	start     graph.Ref
 	keepRaw   string
+	retention time.Duration
 	// sourceFlags say how sources are read (AWS credentials, --since).
 	sourceFlags *sourceFlags
 }
@@ -170,7 +176,7 @@ func startIngest(ctx context.Context, st *store.Store, cfg consoleConfig, progre
 	if err != nil {
 		return nil, err
 	}
-	in := &ingest.Ingester{Store: st, Sources: sources, Follow: true, PollInterval: cfg.interval, KeepRawDir: cfg.keepRaw,
+	in := &ingest.Ingester{Store: st, Sources: sources, Follow: true, PollInterval: cfg.interval, KeepRawDir: cfg.keepRaw, Retention: cfg.retention,
 		Workers:       defaultWorkers(cfg.sources),
 		ProgressEvery: 250 * time.Millisecond, OnProgress: func(p ingest.Progress) {
 			select {
