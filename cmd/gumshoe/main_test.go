@@ -1,9 +1,11 @@
 package main
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -25,4 +27,21 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// TestUsageAndExitStatus checks what a user sees with no or a wrong command.
+func TestUsageAndExitStatus(t *testing.T) {
+	out, err := exec.Command(binary, "help").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "gumshoe demo") {
+		t.Errorf("help: %v\n%s", err, out)
+	}
+	out, err = exec.Command(binary, "frobnicate").CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 2 || !strings.Contains(string(out), `unknown command "frobnicate"`) {
+		t.Errorf("unknown command: %v\n%s", err, out)
+	}
+	out, err = exec.Command(binary, "query", "--db", filepath.Join(t.TempDir(), "none.db"), "stats").CombinedOutput()
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 || !strings.Contains(string(out), "none.db") {
+		t.Errorf("query on a missing graph: %v\n%s", err, out)
+	}
 }
