@@ -12,7 +12,9 @@
 // lock makes a second process wait for the first one's build.
 //
 // GUMSHOE_BENCH_GRAPH picks the size: large (the default), medium or
-// small (a quick look).
+// small (a quick look). GUMSHOE_BENCH_DB, when set, names a copy of the
+// graph's database to query instead (say, one with an index added by
+// hand, to measure it before it becomes a migration).
 package benchgraph
 
 import (
@@ -246,7 +248,12 @@ func writeFileAtomic(path string, b []byte) error {
 // cleanup closes both.
 func (g *Graph) Open(tb testing.TB) *store.Store {
 	tb.Helper()
-	st, err := store.Open(context.Background(), g.DB, store.Options{})
+	db := g.DB
+	if alt := os.Getenv("GUMSHOE_BENCH_DB"); alt != "" {
+		db = alt
+		progress("querying %s instead of %s", alt, g.DB)
+	}
+	st, err := store.Open(context.Background(), db, store.Options{})
 	if err != nil {
 		tb.Fatal(err)
 	}
