@@ -48,7 +48,7 @@ func (s *Store) Search(ctx context.Context, text string) ([]SearchHit, error) {
 		args  []any
 	}{
 		{0, "exact", `key = ?`, []any{text}},
-		{1, "name", `name = ?`, []any{lower}},
+		{1, "name", `name = ? AND name != ''`, []any{lower}},
 		{2, "prefix", `key >= ? AND key < ?`, []any{text, text + "\U0010ffff"}},
 		{3, "name prefix", `name >= ? AND name < ? AND name != ''`, []any{lower, lower + "\U0010ffff"}},
 	}
