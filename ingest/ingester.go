@@ -61,9 +61,13 @@ func (in *Ingester) Run(ctx context.Context) (Summary, error) {
 	if err != nil {
 		return sum, err
 	}
-	st := &runState{in: in, w: w, sum: &sum, start: start, seen: map[string]objectStamp{}}
+	st := &runState{in: in, w: w, sum: &sum, start: start, seen: map[string]objectStamp{},
+		sources: newSourceLedger(in.Sources)}
 	for {
 		if err := st.poll(ctx); err != nil {
+			return st.finish(ctx, err)
+		}
+		if err := st.sources.write(ctx, in.Store); err != nil {
 			return st.finish(ctx, err)
 		}
 		if _, err := w.Prune(ctx, in.Retention); err != nil {
@@ -121,16 +125,19 @@ type runState struct {
 	bad      int64
 	last     string
 	lastTick time.Time
+	// sources keeps what `gumshoe sources` shows of each source.
+	sources *sourceLedger
 }
 
 func (st *runState) finish(ctx context.Context, err error) (Summary, error) {
 	st.sum.total()
 	st.sum.Seconds = time.Since(st.start).Seconds()
+	serr := st.sources.write(context.WithoutCancel(ctx), st.in.Store)
 	ferr := st.w.Finish(context.WithoutCancel(ctx), st.sum.Total.Line())
 	if errors.Is(err, context.Canceled) {
 		err = nil
 	}
-	return *st.sum, errors.Join(err, ferr)
+	return *st.sum, errors.Join(err, serr, ferr)
 }
 
 // poll lists every source, decodes what is new on the workers and commits
@@ -196,6 +203,7 @@ func (st *runState) plan(ctx context.Context) []job {
 	var jobs []job
 	for i, src := range st.in.Sources {
 		objs, err := src.List(ctx)
+		st.sources.listed(i, len(objs), err)
 		st.sum.Sources[i].Error = ""
 		if err != nil {
 			// A source may list part of itself (an S3 prefix the
@@ -266,6 +274,10 @@ func (st *runState) commit(ctx context.Context, group []chunk) error {
 	}
 	for i, c := range group {
 		st.count(c, results[i])
+		st.sources.delivered(c)
+	}
+	if err := st.sources.writeIfDue(ctx, st.in.Store); err != nil {
+		return err
 	}
 	if every := st.in.ProgressEvery; time.Since(st.lastTick) >= every {
 		st.lastTick = time.Now()

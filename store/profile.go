@@ -72,6 +72,8 @@ type ProfileRequest struct {
 	// Details shapes the "details for scope time" panels.
 	Calls CallQuery
 	Flows FlowQuery
+	// Filter narrows the API and flow panels to accounts and Regions.
+	Filter AccountFilter
 }
 
 // Profile computes a profile.
@@ -99,7 +101,7 @@ func (s *Store) Profile(ctx context.Context, req ProfileRequest) (*Profile, erro
 	for _, name := range dedupe(req.Panels) {
 		want[name] = true
 	}
-	pc := &profileContext{s: s, e: e, scope: p.Scope, now: now}
+	pc := &profileContext{s: s, e: e, scope: p.Scope, now: now, filter: req.Filter}
 	for _, name := range PanelsOf(e.kind) {
 		if len(want) > 0 && !want[name] {
 			continue
@@ -139,10 +141,11 @@ func contains(list []string, s string) bool {
 
 // profileContext is what every panel query of one profile shares.
 type profileContext struct {
-	s     *Store
-	e     entityRow
-	scope graph.Scope
-	now   time.Time
+	s      *Store
+	e      entityRow
+	scope  graph.Scope
+	now    time.Time
+	filter AccountFilter
 }
 
 func (pc *profileContext) fill(ctx context.Context, p *Profile, panel string, req ProfileRequest) error {

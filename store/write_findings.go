@@ -14,7 +14,10 @@ func (t *txn) writeFindings(fs []graph.Finding) error {
 			return err
 		}
 	}
-	return nil
+	if len(fs) == 0 {
+		return nil
+	}
+	return t.keepLocalArchives()
 }
 
 func (t *txn) writeFinding(f *graph.Finding) error {

@@ -45,7 +45,10 @@ type App struct {
 	ingest   ingestState
 	message  statusMsg
 	msgUntil time.Time
-	quitting bool
+	// filterText and filterLabel are the global filter as typed and as
+	// the header shows it (filter_global.go).
+	filterText, filterLabel string
+	quitting                bool
 }
 
 // overlay is a full-screen text over the page: help or guidance.
@@ -133,6 +136,8 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.openPage(msg)
 	case setScopeMsg:
 		return a, a.setScope(msg.scope)
+	case globalFilterMsg:
+		return a, a.setFilter(msg)
 	case rawMsg:
 		p := newRawPage(a.newID(), a.ctx.Styles.Styles, msg.q, msg.label)
 		a.stack.push(p)
@@ -211,6 +216,8 @@ func (a *App) key(msg tea.KeyMsg) tea.Cmd {
 				return a.prompt.open(promptFilter, initial, hint)
 			}
 		}
+	case key.Matches(msg, k.AccountFilter):
+		return a.prompt.open(promptAccountFilter, a.filterText, accountFilterHint)
 	case key.Matches(msg, k.TypeScope):
 		return a.prompt.open(promptScope, a.ctx.Scope.String(), "2026-10-01T10:00..2026-10-01T11:00, -24h, 7d or epoch..epoch")
 	case key.Matches(msg, k.Back):
@@ -258,6 +265,9 @@ func (a *App) submit(kind promptKind, text string) tea.Cmd {
 		p := newSearchPage(a.newID(), a.ctx.Styles.Styles, text)
 		a.stack.push(p)
 		return p.Load(&a.ctx)
+	case promptAccountFilter:
+		a.filterText = text
+		return resolveFilter(a.ctx.Backend, text)
 	case promptScope:
 		sc, err := graph.ParseScope(text, a.ctx.Now)
 		if err != nil {

@@ -45,6 +45,9 @@ func (a *App) header() string {
 		sc := a.ctx.Scope
 		scope = fmt.Sprintf("scope %s → %s (%s)", sc.Start.Format("2006-01-02 15:04"), sc.End.Format("01-02 15:04"), scopeLength(sc.Length()))
 	}
+	if a.filterLabel != "" {
+		scope = a.filterLabel + a.filterNote() + " │ " + scope
+	}
 	crumbs := breadcrumbs(a.stack.crumbs(), max(a.width-lipgloss.Width(scope)-1, 0))
 	gap := max(a.width-lipgloss.Width(crumbs)-lipgloss.Width(scope), 1)
 	return st.Title.Render(crumbs) + strings.Repeat(" ", gap) + st.Crumb.Render(scope)

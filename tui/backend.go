@@ -21,6 +21,15 @@ type Backend interface {
 	Search(ctx context.Context, text string) ([]store.SearchHit, error)
 	// Raw reads a page of the CloudTrail records behind a details row.
 	Raw(ctx context.Context, q store.RawQuery, page int) (*ingest.RawPage, error)
+	// UsageByAccount is the accounts tab; AccountNames resolves names in
+	// the global filter (filter_global.go).
+	UsageByAccount(ctx context.Context) (*store.AccountUsage, error)
+	AccountNames(ctx context.Context) ([]store.AccountName, error)
+	// FindingArchiveState, SetArchivedLocally and ArchiveInGuardDuty are
+	// `a` on a finding (see archive.go).
+	FindingArchiveState(ctx context.Context, id string) (store.ArchiveState, error)
+	SetArchivedLocally(ctx context.Context, id string, archived bool) error
+	ArchiveInGuardDuty(ctx context.Context, via store.FindingOrigin, id string, archived bool) error
 }
 
 // StoreBackend is the console's view of a graph database: the store's
@@ -29,6 +38,11 @@ type Backend interface {
 type StoreBackend struct {
 	*store.Store
 	KeepRawDir string
+	// Filter is the global account and Region filter (`A`).
+	Filter store.AccountFilter
+	// GuardDuty archives findings through the API; nil when the console
+	// has no AWS access.
+	GuardDuty GuardDutyArchiver
 }
 
 // rawPageSize is how many raw records the console reads at once.

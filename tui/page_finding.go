@@ -23,6 +23,7 @@ type findingPage struct {
 	profile *store.Profile
 	table   *table
 	scoped  bool
+	archive archiveFlow
 }
 
 func newFindingPage(id int, st widgets.Styles, key string) *findingPage {
@@ -68,6 +69,12 @@ func (p *findingPage) Load(c *Context) tea.Cmd {
 }
 
 func (p *findingPage) Update(c *Context, msg tea.Msg) tea.Cmd {
+	if handled, cmd, reload := p.archive.update(c, p.id, msg); handled {
+		if reload {
+			return tea.Batch(cmd, p.Load(c))
+		}
+		return cmd
+	}
 	switch msg := msg.(type) {
 	case resultMsg:
 		if !p.req.accept(msg) || msg.err != nil {
@@ -89,6 +96,8 @@ func (p *findingPage) Update(c *Context, msg tea.Msg) tea.Cmd {
 			}
 		case key.Matches(msg, k.Export):
 			return exportTable(c, "finding", p.table)
+		case key.Matches(msg, k.Archive):
+			return p.archive.start(c, p.id, p.key)
 		default:
 			moveTable(c, p.table, msg)
 		}
@@ -133,6 +142,9 @@ func (p *findingPage) View(c *Context, width, height int) string {
 			{"updates", fmt.Sprint(f.Updates)}, {"archived", yesNo(f.Archived)}, {"id", f.ID},
 		}),
 	}
+	if q := p.archive.view(c); q != "" {
+		lines = append(lines, q)
+	}
 	lines = append(lines, warnings(c, p.profile.Coverage, width, height)...)
 	body := strings.Join(lines, "\n")
 	rest := height - strings.Count(body, "\n") - 2
@@ -143,7 +155,7 @@ func (p *findingPage) View(c *Context, width, height int) string {
 	return body + "\n" + st.Header.Render("Involved entities and related findings") + "\n" + p.table.View()
 }
 
-func (p *findingPage) Help(c *Context) []key.Binding { return tableHelp(c) }
+func (p *findingPage) Help(c *Context) []key.Binding { return tableHelp(c, c.Keys.Archive) }
 
 // facts lays name/value pairs out in as many columns as fit.
 func facts(c *Context, width int, pairs [][2]string) string {

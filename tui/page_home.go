@@ -17,18 +17,22 @@ import (
 // summary of the last 24 hours on a second tab.
 type homePage struct {
 	id       int
-	tab      int // 0 findings, 1 summary
+	tab      int // 0 findings, 1 summary, 2 accounts
 	req      request
 	findings []graph.FindingRow
 	filter   string
 	table    *table
 	summary  *summaryPanel
+	accounts *accountsPanel
+	archive  archiveFlow
+	// names are account names from Organizations, for the account column.
+	names map[string]string
 }
 
-var homeTabs = []string{"Findings", "Summary"}
+var homeTabs = []string{"Findings", "Summary", "Accounts"}
 
 func newHomePage(id int, st widgets.Styles) *homePage {
-	return &homePage{id: id, table: findingsTable(st), summary: newSummaryPanel(id, st)}
+	return &homePage{id: id, table: findingsTable(st), summary: newSummaryPanel(id, st), accounts: newAccountsPanel(id, st)}
 }
 
 func findingsTable(st widgets.Styles) *table {
@@ -45,10 +49,15 @@ func findingsTable(st widgets.Styles) *table {
 
 func (p *homePage) ID() int       { return p.id }
 func (p *homePage) Title() string { return homeTabs[p.tab] }
-func (p *homePage) Loading() bool { return p.req.loading || p.summary.req.loading }
+func (p *homePage) Loading() bool {
+	return p.req.loading || p.summary.req.loading || p.accounts.req.loading
+}
 func (p *homePage) Guidance() string {
-	if p.tab == 1 {
+	switch p.tab {
+	case 1:
 		return guidance["summary"]
+	case 2:
+		return accountsGuidance
 	}
 	return guidance["findings"]
 }
@@ -56,21 +65,31 @@ func (p *homePage) Guidance() string {
 func (p *homePage) DefaultScope(c *Context) graph.Scope { return graph.EntityScope(c.Now) }
 
 func (p *homePage) Load(c *Context) tea.Cmd {
-	if p.tab == 1 {
+	switch p.tab {
+	case 1:
 		return p.summary.load(c)
+	case 2:
+		return p.accounts.load(c)
 	}
 	b := c.Backend
-	return query(p.id, p.req.start(c), func(ctx context.Context) (any, error) { return b.Findings(ctx) })
+	return query(p.id, p.req.start(c), func(ctx context.Context) (any, error) { return loadFindings(ctx, b) })
 }
 
 func (p *homePage) Update(c *Context, msg tea.Msg) tea.Cmd {
+	if handled, cmd, reload := p.archive.update(c, p.id, msg); handled {
+		if reload {
+			return tea.Batch(cmd, p.Load(c))
+		}
+		return cmd
+	}
 	switch msg := msg.(type) {
 	case resultMsg:
-		if p.summary.accept(msg) {
+		if p.summary.accept(msg) || p.accounts.accept(msg) {
 			return nil
 		}
 		if p.req.accept(msg) && msg.err == nil {
-			p.findings = msg.val.([]graph.FindingRow)
+			v := msg.val.(findingsVal)
+			p.findings, p.names = v.rows, v.names
 			p.fill()
 		}
 	case filterMsg:
@@ -79,17 +98,26 @@ func (p *homePage) Update(c *Context, msg tea.Msg) tea.Cmd {
 	case tea.KeyMsg:
 		k := c.Keys
 		switch {
-		case key.Matches(msg, k.NextTab, k.PrevTab):
-			p.tab = 1 - p.tab
+		case key.Matches(msg, k.NextTab):
+			p.tab = (p.tab + 1) % len(homeTabs)
+			return p.Load(c)
+		case key.Matches(msg, k.PrevTab):
+			p.tab = (p.tab + len(homeTabs) - 1) % len(homeTabs)
 			return p.Load(c)
 		case p.tab == 1:
 			return p.summary.key(c, msg)
+		case p.tab == 2:
+			return p.accounts.key(c, msg)
 		case key.Matches(msg, k.Open):
 			if f, ok := p.table.Selected().(graph.FindingRow); ok {
 				return open(graph.Ref{Kind: graph.KindFinding.String(), Key: f.ID}, "")
 			}
 		case key.Matches(msg, k.Export):
 			return exportTable(c, "findings", p.table)
+		case key.Matches(msg, k.Archive):
+			if f, ok := p.table.Selected().(graph.FindingRow); ok {
+				return p.archive.start(c, p.id, f.ID)
+			}
 		default:
 			moveTable(c, p.table, msg)
 		}
@@ -110,7 +138,7 @@ func (p *homePage) fill() {
 		}
 		rows = append(rows, widgets.Row{Payload: f, Cells: []string{
 			fmt.Sprintf("%.1f", f.Severity), graph.Sanitize(f.Type), graph.Sanitize(f.Resource),
-			f.Account, f.Region, widgets.Time(f.LastSeen), arch}})
+			accountLabel(f.Account, p.names), f.Region, widgets.Time(f.LastSeen), arch}})
 	}
 	p.table.SetRows(rows, len(p.findings))
 }
@@ -155,18 +183,25 @@ func (p *homePage) filterPrompt() (initial, hint string, ok bool) {
 
 func (p *homePage) View(c *Context, width, height int) string {
 	tabs := tabBar(c, homeTabs, p.tab)
-	if p.tab == 1 {
+	switch p.tab {
+	case 1:
 		return tabs + "\n" + p.summary.view(c, width, height-1)
+	case 2:
+		return tabs + "\n" + p.accounts.view(c, width, height-1)
 	}
 	if p.req.err != nil {
 		return tabs + "\n" + c.Styles.Error.Render(graph.Sanitize(p.req.err.Error()))
+	}
+	if q := p.archive.view(c); q != "" {
+		tabs += "\n" + q
+		height--
 	}
 	p.table.SetSize(width, height-1)
 	return tabs + "\n" + p.table.View()
 }
 
 func (p *homePage) Help(c *Context) []key.Binding {
-	return tableHelp(c, c.Keys.NextTab)
+	return tableHelp(c, c.Keys.NextTab, c.Keys.Archive)
 }
 
 // tabBar draws tab names with the active one marked (bold and [brackets],

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -20,16 +21,18 @@ type ingestCommand struct {
 }
 
 func (c *ingestCommand) Usage() string {
-	return `Usage: gumshoe ingest --db FILE [flags] SOURCE...
+	return `Usage: gumshoe ingest --db FILE [flags] [SOURCE...]
 
 Reads files, folders and S3 buckets of CloudTrail logs (S3 objects, JSON
 arrays, JSON lines, EventBridge events), VPC Flow Logs (any header, gzipped
 or not, or Parquet) and GuardDuty findings into the graph database FILE.
 Each object is read once: re-running reads only what is new, grown or was
-interrupted.
+interrupted. Without SOURCEs, the configuration file's sources are read,
+each with its own options; SOURCEs replace them.
 
 Flags:
-  --db FILE      the graph database (created if missing)
+  --db FILE      the graph database (created if missing; default $GUMSHOE_DB,
+                 else db in the configuration file)
   --follow       keep watching the sources for new or grown files
   --interval D   how often --follow looks again (default 1s)
   --json         print the summary as JSON on stdout
@@ -39,7 +42,8 @@ Flags:
                  sources that will not stay available (raw events are
                  otherwise re-read from the source)
   --problems     list the bad records of past runs (newest first) and exit
-` + retentionUsage + sourceFlagsUsage + `
+  --cpuprofile F write a Go CPU profile of the run to F (go tool pprof F)
+` + retentionUsage + configUsage + sourceFlagsUsage + guardDutySourceUsage + `
 Exit status is 0 unless a source could not be read at all or the database
 could not be written; bad records are reported and skipped.
 `
@@ -47,13 +51,15 @@ could not be written; bad records are reported and skipped.
 
 func (c *ingestCommand) Run(ctx context.Context, args []string) error {
 	fs := newFlagSet("ingest")
-	db := fs.String("db", "", "")
+	db := fs.String("db", os.Getenv("GUMSHOE_DB"), "")
+	configFile := addConfigFlag(fs)
 	follow := fs.Bool("follow", false, "")
 	interval := fs.Duration("interval", time.Second, "")
 	asJSON := fs.Bool("json", false, "")
 	wait := fs.Bool("wait", false, "")
 	workers := fs.Int("workers", 0, "")
 	keepRaw := fs.String("keep-raw", "", "")
+	cpuProfile := fs.String("cpuprofile", "", "")
 	retention := addRetentionFlag(fs)
 	problems := fs.Bool("problems", false, "")
 	sf := addSourceFlags(fs)
@@ -61,24 +67,34 @@ func (c *ingestCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	cfg, err := loadConfig(*configFile)
+	if err != nil {
+		return err
+	}
+	if err := cfg.applyTo(fs); err != nil {
+		return err
+	}
+	specs := cfg.sourceSpecs(paths, fs, sf)
 	if *db != "" && *problems {
 		return c.printProblems(ctx, *db, *asJSON)
 	}
-	if *db == "" || len(paths) == 0 {
-		return fmt.Errorf("%w: --db and at least one SOURCE are required", errUsage)
+	if *db == "" || len(specs) == 0 {
+		return fmt.Errorf("%w: --db and at least one SOURCE (or a configuration file with both) are required", errUsage)
 	}
-	sources, err := newSources(ctx, paths, sf)
+	sources, err := openSources(ctx, specs)
 	if err != nil {
 		return err
 	}
 	if *workers == 0 {
-		*workers = defaultWorkers(paths)
+		*workers = defaultWorkers(specURIs(specs))
 	}
 	st, err := store.Open(ctx, *db, store.Options{Write: true, Wait: *wait})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	useGraph(sources, st)
+	namesAtIngest(ctx, st, specs, "", func(line string) { fmt.Fprintln(c.stderr, "notice:", line) })
 	keep, err := retention.duration()
 	if err != nil {
 		return err
@@ -90,7 +106,12 @@ func (c *ingestCommand) Run(ctx context.Context, args []string) error {
 		bar = &progressLine{w: c.stderr}
 		in.OnProgress, in.ProgressEvery = bar.show, 200*time.Millisecond
 	}
+	stopProfile, err := startCPUProfile(*cpuProfile)
+	if err != nil {
+		return err
+	}
 	sum, err := in.Run(ctx)
+	stopProfile()
 	bar.clear()
 	if err != nil {
 		return err
@@ -185,4 +206,25 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// startCPUProfile profiles the run into path ("" for none): where ingest
+// spends its time on a user's own data is the question a slow ingest
+// raises first.
+func startCPUProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }

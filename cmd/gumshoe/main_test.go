@@ -24,6 +24,12 @@ func TestMain(m *testing.M) {
 	if err := build.Run(); err != nil {
 		panic("build gumshoe: " + err.Error())
 	}
+	// The commands read ~/.gumshoe/config.toml and $GUMSHOE_DB: a
+	// developer's own must not reach the tests (after the build, which
+	// needs the real home for Go's caches).
+	os.Setenv("HOME", dir)
+	os.Unsetenv("GUMSHOE_CONFIG")
+	os.Unsetenv("GUMSHOE_DB")
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)

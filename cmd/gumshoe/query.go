@@ -20,7 +20,9 @@ func (c *queryCommand) Usage() string {
 
 Prints JSON. Queries:
   stats            counts of events, flow records, findings and entities by kind
-  findings         every finding, by severity then most recent activity
+  findings         every finding, by severity then most recent activity, with
+                   its archived state and where it came from (files or the
+                   GuardDuty API, through which detector)
   problems         bad records reported by ingest runs, newest first
   profile KEY      the profile of a finding id or entity key (ARN, session
                    AROA…:name, sso:user, access key, instance id, IP, ...)
@@ -29,6 +31,10 @@ Prints JSON. Queries:
   summary          the 24 hours ending with the graph's newest data (--end TIME)
   coverage         logging coverage per account and Region in the scope
                    (--account N, repeatable; default: every account)
+  accounts         one row per account and Region: name, CloudTrail events and
+                   flow records per day (30-day average, last full day),
+                   findings, first and last data, daily volume (--account N,
+                   --region R, repeatable)
   raw KEY          the CloudTrail records behind the entity's calls in the scope,
                    as stored; --ip, --api, --key narrow them to one details row;
                    --page N, --page-size N (default 50); --keep-raw DIR where
@@ -63,8 +69,9 @@ func (c *queryCommand) Run(ctx context.Context, args []string) error {
 	page := fs.Int("page", 1, "")
 	pageSize := fs.Int("page-size", 50, "")
 	keepRaw := fs.String("keep-raw", "", "")
-	var accounts listFlag
+	var accounts, regions listFlag
 	fs.Var(&accounts, "account", "")
+	fs.Var(&regions, "region", "")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -87,7 +94,7 @@ func (c *queryCommand) Run(ctx context.Context, args []string) error {
 	case "stats":
 		out, err = st.Stats(ctx)
 	case "findings":
-		out, err = st.Findings(ctx)
+		out, err = st.FindingsWithOrigin(ctx)
 	case "problems":
 		out, err = st.Problems(ctx, *limit)
 	case "profile":
@@ -114,6 +121,8 @@ func (c *queryCommand) Run(ctx context.Context, args []string) error {
 		out, err = querySummary(ctx, st, *end)
 	case "coverage":
 		out, err = pf.coverage(ctx, st, accounts)
+	case "accounts":
+		out, err = st.AccountUsage(ctx, store.AccountFilter{Accounts: accounts, Regions: regions})
 	default:
 		return fmt.Errorf("%w: unknown query %q", errUsage, rest[0])
 	}

@@ -96,6 +96,9 @@ func newSources(ctx context.Context, args []string, sf *sourceFlags) ([]ingest.S
 // newSource returns the source an argument names: an S3Source for
 // s3://bucket/prefix, a DirSource for a file or folder path.
 func newSource(ctx context.Context, arg string, opts ingest.S3Options) (ingest.Source, error) {
+	if ingest.IsGuardDutyURL(arg) {
+		return newGuardDutySource(ctx, arg, opts)
+	}
 	if isS3(arg) {
 		return ingest.NewS3Source(ctx, arg, opts)
 	}

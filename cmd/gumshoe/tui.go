@@ -36,15 +36,17 @@ Flags as for gumshoe tui.
 
 Opens the investigation console on a graph. With SOURCEs (files, folders,
 s3:// buckets), an ingest goroutine follows them while the console runs, and the
-status bar shows its progress; new data refreshes the visible page.
+status bar shows its progress; new data refreshes the visible page. Without
+SOURCEs, it follows the configuration file's sources.
 
 Flags:
-  --db FILE      the graph (default $GUMSHOE_DB, else ~/.gumshoe/graph.db)
+  --db FILE      the graph (default $GUMSHOE_DB, else db in the configuration
+                 file, else ~/.gumshoe/graph.db)
   --scope RANGE  the starting scope time (see gumshoe query -h)
   --interval D   how often the sources are polled (default 1s)
   --keep-raw DIR keep compressed copies of what is read, and read raw
                  events from them when the sources are gone
-` + retentionUsage + geoFlagsUsage + sourceFlagsUsage + `
+` + retentionUsage + geoFlagsUsage + configUsage + sourceFlagsUsage + guardDutySourceUsage + `
 Set NO_COLOR to draw without colour.
 `
 }
@@ -69,8 +71,16 @@ func (c *tuiCommand) Run(ctx context.Context, args []string) error {
 	retention := addRetentionFlag(fs)
 	gf := addGeoFlags(fs)
 	sf := addSourceFlags(fs)
+	configFile := addConfigFlag(fs)
 	rest, err := parseFlags(fs, args)
 	if err != nil {
+		return err
+	}
+	cfg, err := loadConfig(*configFile)
+	if err != nil {
+		return err
+	}
+	if err := cfg.applyTo(fs); err != nil {
 		return err
 	}
 	var start graph.Ref
@@ -84,21 +94,28 @@ func (c *tuiCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	return runConsole(ctx, consoleConfig{db: *db, scope: *scope, sources: rest, interval: *interval, geo: gf,
-		start: start, keepRaw: *keepRaw, sourceFlags: sf, retention: keep})
+	specs := cfg.sourceSpecs(rest, fs, sf)
+	archiver, err := consoleArchiver(specs, sf)
+	if err != nil {
+		return err
+	}
+	return runConsole(ctx, consoleConfig{db: *db, scope: *scope, sources: specs, interval: *interval, geo: gf,
+		start: start, keepRaw: *keepRaw, retention: keep, guardDuty: archiver})
 }
 
 // consoleConfig is what the console needs to start.
 type consoleConfig struct {
 	db, scope string
-	sources   []string
+	// sources are followed by the ingest goroutine, each with its options
+	// (AWS credentials, --since).
+	sources   []sourceSpec
 	interval  time.Duration
 	geo       *geoFlags
 	start     graph.Ref
 	keepRaw   string
 	retention time.Duration
-	// sourceFlags say how sources are read (AWS credentials, --since).
-	sourceFlags *sourceFlags
+	// guardDuty archives findings through the API (`a`); nil: locally only.
+	guardDuty tui.GuardDutyArchiver
 }
 
 // runConsole opens the graph, starts the ingest goroutine for the sources
@@ -119,7 +136,7 @@ func runConsole(ctx context.Context, cfg consoleConfig) error {
 	if gdb != nil {
 		defer gdb.Close()
 	}
-	opts := tui.Options{Backend: tui.StoreBackend{Store: st, KeepRawDir: cfg.keepRaw}, Color: os.Getenv("NO_COLOR") == "", Start: cfg.start}
+	opts := tui.Options{Backend: tui.StoreBackend{Store: st, KeepRawDir: cfg.keepRaw, GuardDuty: cfg.guardDuty}, Color: os.Getenv("NO_COLOR") == "", Start: cfg.start}
 	if cfg.start.Key != "" {
 		if err := resolveStart(ctx, st, &opts.Start); err != nil {
 			return err
@@ -141,7 +158,7 @@ func runConsole(ctx context.Context, cfg consoleConfig) error {
 	var ingestDone chan error
 	if len(cfg.sources) > 0 {
 		progress := make(chan ingest.Progress, 1)
-		opts.Progress, opts.Ingesting = progress, cfg.sources
+		opts.Progress, opts.Ingesting = progress, specURIs(cfg.sources)
 		if ingestDone, err = startIngest(ctx, st, cfg, progress); err != nil {
 			return err
 		}
@@ -172,12 +189,13 @@ func resolveStart(ctx context.Context, st *store.Store, ref *graph.Ref) error {
 // startIngest runs the ingest goroutine; its progress reaches the console
 // through a channel of one, the newest report replacing an unread one.
 func startIngest(ctx context.Context, st *store.Store, cfg consoleConfig, progress chan ingest.Progress) (chan error, error) {
-	sources, err := newSources(ctx, cfg.sources, cfg.sourceFlags)
+	sources, err := openSources(ctx, cfg.sources)
 	if err != nil {
 		return nil, err
 	}
+	useGraph(sources, st)
 	in := &ingest.Ingester{Store: st, Sources: sources, Follow: true, PollInterval: cfg.interval, KeepRawDir: cfg.keepRaw, Retention: cfg.retention,
-		Workers:       defaultWorkers(cfg.sources),
+		Workers:       defaultWorkers(specURIs(cfg.sources)),
 		ProgressEvery: 250 * time.Millisecond, OnProgress: func(p ingest.Progress) {
 			select {
 			case <-progress:
