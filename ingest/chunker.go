@@ -40,6 +40,9 @@ func newChunker(ctx context.Context, source int, name string, cp store.Checkpoin
 
 func (c *chunker) reset() {
 	c.cur = chunk{source: c.source, delta: store.NewDelta(c.cp)}
+	// A gzipped flow record takes some 16 to 40 bytes: size the chunk for
+	// the records the object can hold, up to the chunk's limit.
+	c.cur.delta.ExpectFlows(int(min(int64(c.limit), c.cp.Size/16+64)))
 }
 
 func (c *chunker) APICall(a *graph.APICall) error {

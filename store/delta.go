@@ -24,6 +24,8 @@ type Delta struct {
 	// events another object already delivered.
 	callRecords []graph.APICall
 	callIDs     []eventIdentity
+	// expectFlows is how many flow records the delta will likely hold.
+	expectFlows int
 }
 
 // Checkpoint is how far an object has been read, and what it is.
@@ -56,6 +58,10 @@ func NewDelta(cp Checkpoint) *Delta {
 	return &Delta{Object: cp, calls: newCallDelta(), flows: newFlowDelta(),
 		coverage: map[coverageKey]int64{}}
 }
+
+// ExpectFlows sizes the delta for n flow records, so that the records it
+// holds until Finish are not copied again each time their slice grows.
+func (d *Delta) ExpectFlows(n int) { d.expectFlows = n }
 
 // Records reports how many records the delta holds, by kind.
 func (d *Delta) Records() (calls, flows, findings int) {

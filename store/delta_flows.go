@@ -40,6 +40,9 @@ type flowRow struct {
 // all of the chunk's records of that interface.
 func (d *Delta) AddFlow(f *graph.FlowRecord) {
 	d.flows.records++
+	if d.flows.pending == nil && d.expectFlows > 0 {
+		d.flows.pending = make([]graph.FlowRecord, 0, d.expectFlows)
+	}
 	d.flows.pending = append(d.flows.pending, *f)
 }
 

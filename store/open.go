@@ -104,7 +104,10 @@ func writerPragmas(ctx context.Context, wdb *sql.DB, opts Options) (int64, error
 	if opts.CheckpointPages > 0 {
 		pages = opts.CheckpointPages
 	}
-	pragmas := []string{fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", pages)}
+	// The writer's page cache holds the trees bulk ingest inserts into at
+	// random places (flow_by_remote, api_hour's indexes): in the 64 MB
+	// every connection gets they soon outgrow it, and inserts reread pages.
+	pragmas := []string{fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", pages), "PRAGMA cache_size = -262144"}
 	if opts.MaxPages > 0 {
 		pragmas = append(pragmas, fmt.Sprintf("PRAGMA max_page_count = %d", opts.MaxPages))
 	}

@@ -61,8 +61,8 @@ func (pc *profileContext) details(ctx context.Context) (*graph.Details, error) {
 	add := func(name, value string, ref *graph.Ref) {
 		d.Facts = append(d.Facts, graph.Fact{Name: name, Value: value, Ref: ref})
 	}
-	if e.account != "" && e.kind != graph.KindAccount {
-		add("account", e.account, &graph.Ref{Kind: "account", Key: e.account})
+	if err := pc.accountFacts(ctx, add); err != nil {
+		return d, err
 	}
 	edges := func(rel graph.Relation, out bool, name string) error {
 		rows, err := pc.s.related(ctx, e.id, rel, out)

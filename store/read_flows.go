@@ -11,10 +11,18 @@ import (
 )
 
 // flowFilter is the SQL condition on flow_hour (aliased f) that selects an
+// entity's flows, narrowed by the profile's account filter.
+func (pc *profileContext) flowFilter() (string, []any) {
+	cond, args := pc.entityFlows()
+	fcond, fargs := pc.filter.flowCond("f")
+	return cond + fcond, append(args, fargs...)
+}
+
+// entityFlows is the SQL condition on flow_hour (aliased f) that selects an
 // entity's flows: an instance's interfaces (resolved now, so flows logged
 // before the instance was known still count), an interface, or an address
 // on either side.
-func (pc *profileContext) flowFilter() (string, []any) {
+func (pc *profileContext) entityFlows() (string, []any) {
 	id := pc.e.id
 	switch pc.e.kind {
 	case graph.KindInstance:
@@ -23,7 +31,22 @@ func (pc *profileContext) flowFilter() (string, []any) {
 	case graph.KindENI:
 		return `f.eni = ?`, []any{id}
 	}
-	return `(f.local_ip = ? OR f.remote_ip = ?)`, []any{id, id}
+	// An address: as the remote side, by flow_by_remote; as the local
+	// side, through the interfaces that held it on the days read
+	// (flow_peer), which SQLite reads by flow_hour's key.
+	lo, hi := pc.flowDays()
+	return `(f.remote_ip = ? OR f.local_ip = ? AND f.eni IN (SELECT eni FROM flow_peer WHERE ip = ? AND day >= ? AND day < ?))`,
+		[]any{id, id, id, lo, hi}
+}
+
+// flowDays bounds the flow_peer days a profile's flow panels read: from
+// the start of the volume chart's baseline to the end of the chart or the
+// scope, whichever is later. Each query still bounds the hours itself.
+func (pc *profileContext) flowDays() (lo, hi int64) {
+	start, end, _, _ := chartWindow(pc.scope, pc.now)
+	lo = earlier(start, pc.scope.Baseline().Start).Unix()
+	hi = later(end, pc.scope.End).Unix()
+	return lo - lo%86400, hi
 }
 
 func (pc *profileContext) flowVolume(ctx context.Context) (*graph.Volume, error) {

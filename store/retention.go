@@ -72,6 +72,8 @@ var pruneSteps = []pruneStep{
 	{table: "api_hour", key: []string{"hour", "principal", "account", "service", "api", "source", "access_key", "user_agent", "region", "error"}, stale: "hour < ?1"},
 	{table: "raw_ref", key: []string{"principal", "hour", "object"}, stale: "hour < ?1"},
 	{table: "flow_hour", key: []string{"eni", "hour", "local_ip", "remote_ip", "local_port", "remote_port", "protocol", "direction", "action"}, stale: "hour < ?1"},
+	// A day's peers go once every hour of the day is old.
+	{table: "flow_peer", key: []string{"ip", "day", "eni"}, stale: "day <= ?1 - 86400"},
 	{table: "flow_gap", key: []string{"eni", "hour"}, stale: "hour < ?1"},
 	{table: "coverage", key: []string{"delivery", "account", "region", "hour"}, stale: "hour < ?1"},
 	{table: "trail_event", key: []string{"event_id"}, stale: "time < ?1"},

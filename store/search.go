@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/netip"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -53,7 +54,10 @@ func (s *Store) Search(ctx context.Context, text string) ([]SearchHit, error) {
 		{3, "name prefix", `name >= ? AND name < ? AND name != ''`, []any{lower, lower + "\U0010ffff"}},
 	}
 	for _, q := range queries {
-		rows, err := s.entities(ctx, q.where+` ORDER BY last_seen DESC LIMIT ?`, append(q.args, searchLimit)...)
+		// The page is picked by the index alone (key and last_seen), and
+		// only its rows are read: a prefix such as "ASIA" matches 100k keys.
+		rows, err := s.entities(ctx, `id IN (SELECT id FROM entity WHERE `+q.where+` ORDER BY last_seen DESC LIMIT ?)`,
+			append(q.args, searchLimit)...)
 		if err != nil {
 			return nil, err
 		}
@@ -105,31 +109,64 @@ func (s *Store) entities(ctx context.Context, where string, args ...any) ([]enti
 	return out, rows.Err()
 }
 
-// ipsIn finds addresses in a prefix: the key range of the prefix's whole
-// leading octets narrows the scan, the prefix itself decides.
+// ipsIn finds addresses in a prefix. Keys are text, so the prefix's whole
+// leading octets (and, for a few values of a partial octet, each value)
+// become key ranges; rows stream in key order and the scan stops at the
+// page limit instead of reading every address of a wide prefix.
 func (s *Store) ipsIn(ctx context.Context, p netip.Prefix) ([]entityRow, error) {
-	lead := ""
-	if p.Addr().Is4() {
-		octets := strings.Split(p.Addr().String(), ".")
-		lead = strings.Join(octets[:p.Bits()/8], ".")
-		if lead != "" {
-			lead += "."
-		}
-	}
-	rows, err := s.entities(ctx, `kind = ? AND key >= ? AND key < ?`, int(graph.KindIP), lead, lead+"\U0010ffff")
-	if err != nil {
-		return nil, err
-	}
 	var out []entityRow
-	for _, e := range rows {
-		if a, err := netip.ParseAddr(e.key); err == nil && p.Contains(a) {
-			out = append(out, e)
-			if len(out) == searchLimit {
-				break
+	for _, lead := range prefixLeads(p) {
+		rows, err := s.db.QueryContext(ctx, `SELECT id, kind, key, account, first_seen, last_seen FROM entity
+			WHERE kind = ? AND key >= ? AND key < ? ORDER BY key`, int(graph.KindIP), lead, lead+"\U0010ffff")
+		if err != nil {
+			return nil, err
+		}
+		for len(out) < searchLimit && rows.Next() {
+			e, err := scanEntity(rows)
+			if err != nil {
+				rows.Close()
+				return nil, err
 			}
+			if a, err := netip.ParseAddr(e.key); err == nil && p.Contains(a) {
+				out = append(out, e)
+			}
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil || len(out) == searchLimit {
+			return out, err
 		}
 	}
 	return out, nil
+}
+
+// prefixLeads are the key prefixes an IPv4 prefix's addresses start with:
+// "10.1." for 10.1.0.0/16, "198.18." and "198.19." for 198.18.0.0/15. An
+// IPv6 prefix, or a partial octet of many values, falls back to fewer
+// whole octets ("" is every address).
+func prefixLeads(p netip.Prefix) []string {
+	if !p.Addr().Is4() {
+		return []string{""}
+	}
+	octets := strings.Split(p.Addr().String(), ".")
+	// A /32 is one address of its last octet's range ("10.0.0.5." is no key's start).
+	whole := min(p.Bits()/8, 3)
+	lead := strings.Join(octets[:whole], ".")
+	if lead != "" {
+		lead += "."
+	}
+	rest := p.Bits() % 8
+	if whole >= 3 || rest < 4 {
+		// Whole octets, a last octet (at most 256 addresses), or a
+		// partial octet of 32 or more values: one range.
+		return []string{lead}
+	}
+	first, _ := strconv.Atoi(octets[whole])
+	var leads []string
+	for v := first; v < first+1<<(8-rest); v++ {
+		leads = append(leads, lead+strconv.Itoa(v)+".")
+	}
+	return leads
 }
 
 // searchFindings matches finding types and titles by substring.

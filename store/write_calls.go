@@ -54,7 +54,8 @@ func (t *txn) writeRaw(raw map[rawKey][]int64, object int64) error {
 }
 
 func (t *txn) writeAPI(cd *callDelta, ids map[entityKey]int64) error {
-	api := t.stmt(t.stmts.api)
+	rows := make([][]int64, 0, len(cd.api))
+	cells := make([]int64, 0, 12*len(cd.api))
 	for k, r := range cd.api {
 		var strs [4]int64
 		for i, s := range []string{k.service, k.api, k.region, k.errorCode} {
@@ -67,12 +68,12 @@ func (t *txn) writeAPI(cd *callDelta, ids map[entityKey]int64) error {
 		acct := lookup(ids, entityKey{graph.KindAccount, k.account})
 		key := lookup(ids, entityKey{graph.KindAccessKey, k.accessKey})
 		agent := lookup(ids, entityKey{graph.KindUserAgent, k.userAgent})
-		if _, err := api.Exec(k.hour, lookup(ids, k.principal), acct, strs[0], strs[1],
-			lookup(ids, k.source), key, agent, strs[2], strs[3], r.success, r.failure); err != nil {
-			return err
-		}
+		start := len(cells)
+		cells = append(cells, k.hour, lookup(ids, k.principal), acct, strs[0], strs[1],
+			lookup(ids, k.source), key, agent, strs[2], strs[3], r.success, r.failure)
+		rows = append(rows, cells[start:len(cells):len(cells)])
 	}
-	return nil
+	return t.writeRows(t.stmts.api, rows)
 }
 
 func (t *txn) writeAssignments(as map[assignmentKey]*span, ids map[entityKey]int64) error {

@@ -26,15 +26,8 @@ func (t *txn) writeFlows(fd *flowDelta) error {
 	if err != nil {
 		return err
 	}
-	flow := t.stmt(t.stmts.flow)
-	for k, r := range fd.rows {
-		_, err := flow.Exec(lookup(ids, entityKey{graph.KindENI, k.eni}), k.hour,
-			lookup(ids, addrKey(k.row.Local)), lookup(ids, addrKey(k.row.Remote)),
-			k.row.LocalPort, k.row.RemotePort, k.row.Protocol, int(k.row.Direction), int(k.row.Action),
-			r.BytesIn, r.BytesOut, r.PacketsIn, r.PacketsOut, r.records)
-		if err != nil {
-			return err
-		}
+	if err := t.writeFlowRows(fd.rows, ids); err != nil {
+		return err
 	}
 	if err := t.writeGaps(fd.gaps, fd.enis); err != nil {
 		return err

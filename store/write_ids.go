@@ -1,8 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"database/sql"
 	"errors"
+	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/gumshoe-sec/gumshoe/graph"
 )
@@ -27,21 +31,27 @@ func (t *txn) strID(s string) (int64, error) {
 // entityID returns the id of an entity, first writing what the delta saw
 // of it when that extends what the database holds.
 func (t *txn) entityID(k entityKey, seen *entitySeen) (int64, error) {
-	c, ok := t.entities[k]
-	if ok && c.span.first <= seen.first && c.span.last >= seen.last && (c.haveAccount || seen.account == "") {
+	if c, ok := t.entities[k]; ok && c.covers(seen) {
 		return c.id, nil
 	}
-	var have bool
-	err := t.stmt(t.stmts.entity).QueryRow(int(k.kind), k.key, graph.ShortName(k.kind, k.key), seen.account, seen.first, seen.last).
-		Scan(&c.id, &c.span.first, &c.span.last, &have)
+	var c cachedEntity
+	var kind int
+	var key string
+	err := t.stmt(t.stmts.entity.one).QueryRow(int(k.kind), k.key, graph.ShortName(k.kind, k.key), seen.account, seen.first, seen.last).
+		Scan(&c.id, &c.span.first, &c.span.last, &c.haveAccount, &kind, &key)
 	if err != nil {
 		return 0, err
 	}
-	c.haveAccount = have
 	t.entities[k] = c
 	t.bounds.add(seen.first)
 	t.bounds.add(seen.last)
 	return c.id, nil
+}
+
+// covers reports whether the database already holds all a delta saw of
+// the entity: its span and, if the delta knows it, an account.
+func (c cachedEntity) covers(seen *entitySeen) bool {
+	return c.span.first <= seen.first && c.span.last >= seen.last && (c.haveAccount || seen.account == "")
 }
 
 // principalID is the id of an entity written earlier in this transaction
@@ -55,17 +65,73 @@ func (t *txn) principalID(k entityKey) (int64, error) {
 	return id, err
 }
 
-// writeEntities writes a set and returns the ids of its members.
+// writeEntities writes a set and returns the ids of its members. Those
+// the database may not hold as seen are upserted rowBatch at a time, in
+// key order.
 func (t *txn) writeEntities(es entitySet) (map[entityKey]int64, error) {
 	ids := make(map[entityKey]int64, len(es))
+	var todo []entityKey
 	for k, seen := range es {
-		id, err := t.entityID(k, seen)
+		if c, ok := t.entities[k]; ok && c.covers(seen) {
+			ids[k] = c.id
+			continue
+		}
+		todo = append(todo, k)
+	}
+	slices.SortFunc(todo, func(a, b entityKey) int {
+		return cmp.Or(cmp.Compare(a.kind, b.kind), strings.Compare(a.key, b.key))
+	})
+	for len(todo) >= rowBatch {
+		if err := t.upsertEntities(todo[:rowBatch], es, ids); err != nil {
+			return nil, err
+		}
+		todo = todo[rowBatch:]
+	}
+	for _, k := range todo {
+		id, err := t.entityID(k, es[k])
 		if err != nil {
 			return nil, err
 		}
 		ids[k] = id
 	}
 	return ids, nil
+}
+
+// upsertEntities writes rowBatch entities in one statement. RETURNING
+// gives no order, so its rows name the entity they are about.
+func (t *txn) upsertEntities(keys []entityKey, es entitySet, ids map[entityKey]int64) error {
+	args := make([]any, 0, 6*len(keys))
+	for _, k := range keys {
+		seen := es[k]
+		args = append(args, int(k.kind), k.key, graph.ShortName(k.kind, k.key), seen.account, seen.first, seen.last)
+		t.bounds.add(seen.first)
+		t.bounds.add(seen.last)
+	}
+	rows, err := t.stmt(t.stmts.entity.many).Query(args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var c cachedEntity
+		var kind int
+		var k entityKey
+		if err := rows.Scan(&c.id, &c.span.first, &c.span.last, &c.haveAccount, &kind, &k.key); err != nil {
+			return err
+		}
+		k.kind = graph.Kind(kind)
+		t.entities[k] = c
+		ids[k] = c.id
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if n != len(keys) {
+		return fmt.Errorf("entity upsert returned %d rows for %d entities", n, len(keys))
+	}
+	return nil
 }
 
 // lookupEntity returns the id of an entity this transaction already wrote

@@ -18,6 +18,8 @@ type Writer struct {
 	strs     map[string]int64
 	entities map[entityKey]cachedEntity
 	objects  map[string]int64
+	seen     seenHours
+	peers    map[peerKey]bool
 }
 
 type cachedEntity struct {
@@ -50,6 +52,8 @@ func (w *Writer) resetCaches() {
 	w.strs = map[string]int64{"": 0}
 	w.entities = map[entityKey]cachedEntity{}
 	w.objects = map[string]int64{}
+	w.seen = seenHours{hours: map[int64]map[int64]struct{}{}, limit: seenCacheMax}
+	w.peers = map[peerKey]bool{}
 }
 
 // Run is the id of this writer's ingest run.
@@ -172,59 +176,6 @@ func (t *txn) applyRows(d *Delta) error {
 		}
 	}
 	return nil
-}
-
-// dropDuplicateCalls marks the delta's events as seen and rebuilds its
-// call aggregates without those another object (or this one) already
-// delivered: organisation and account trails carry the same events.
-func (t *txn) dropDuplicateCalls(d *Delta) (int, error) {
-	fresh := make(map[eventIdentity]bool, len(d.callIDs))
-	ids := d.callIDs
-	for len(ids) > 0 {
-		n := min(len(ids), eventSeenBatch)
-		if err := t.markSeen(ids[:n], fresh); err != nil {
-			return 0, err
-		}
-		ids = ids[n:]
-	}
-	drop := map[int]bool{}
-	for i, id := range d.callIDs {
-		if !fresh[id] {
-			drop[i] = true
-		}
-		delete(fresh, id) // a second copy within the delta is a duplicate too
-	}
-	if len(drop) > 0 {
-		d.withoutCalls(drop)
-	}
-	return len(drop), nil
-}
-
-// markSeen inserts identities into event_seen and records in fresh those
-// that were not there yet (INSERT OR IGNORE returns only rows it inserted).
-func (t *txn) markSeen(ids []eventIdentity, fresh map[eventIdentity]bool) error {
-	args := make([]any, 0, 2*eventSeenBatch)
-	for _, id := range ids {
-		args = append(args, id.hour, id.hash)
-	}
-	// Pad a short batch with copies of its first identity: they are
-	// ignored as duplicates of the row it just inserted.
-	for len(args) < 2*eventSeenBatch {
-		args = append(args, ids[0].hour, ids[0].hash)
-	}
-	rows, err := t.stmt(t.stmts.eventSeen).Query(args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id eventIdentity
-		if err := rows.Scan(&id.hour, &id.hash); err != nil {
-			return err
-		}
-		fresh[id] = true
-	}
-	return rows.Err()
 }
 
 // checkpoint upserts the object's row and returns its id.

