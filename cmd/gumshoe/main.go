@@ -22,12 +22,16 @@ type command interface {
 
 func commands(stdout, stderr io.Writer) map[string]command {
 	return map[string]command{
-		"ingest": &ingestCommand{stdout: stdout, stderr: stderr},
-		"demo":   &demoCommand{stdout: stdout, stderr: stderr},
-		"query":  &queryCommand{stdout: stdout},
-		"tui":    &tuiCommand{},
-		"open":   &tuiCommand{openKey: true},
-		"purge":  &purgeCommand{stdin: os.Stdin, stdout: stdout},
+		"ingest":   &ingestCommand{stdout: stdout, stderr: stderr},
+		"demo":     &demoCommand{stdout: stdout, stderr: stderr},
+		"query":    &queryCommand{stdout: stdout},
+		"tui":      &tuiCommand{},
+		"open":     &tuiCommand{openKey: true},
+		"purge":    &purgeCommand{stdin: os.Stdin, stdout: stdout},
+		"sources":  &sourcesCommand{stdout: stdout},
+		"accounts": &accountsCommand{stdout: stdout, stderr: stderr},
+		"gen":      &genCommand{stdout: stdout, stderr: stderr},
+		"bench":    &benchCommand{stdout: stdout, stderr: stderr},
 	}
 }
 
@@ -73,11 +77,15 @@ const usage = `gumshoe: an investigation console for AWS logs, in the terminal.
 
 Usage:
   gumshoe demo [--build-only] [--db FILE]      the console on the built-in demo graph
-  gumshoe [tui] [--db FILE] [SOURCE...]        the console (following SOURCEs while it runs)
+  gumshoe [tui] [--db FILE] [SOURCE...]        the console, following SOURCEs (or the configured ones)
   gumshoe open KEY [--scope RANGE]             the console, straight on a finding or entity
   gumshoe ingest --db FILE [--follow] SOURCE... read CloudTrail, VPC Flow Logs, GuardDuty findings
   gumshoe query --db FILE QUERY                JSON: stats, findings, search, profile, summary ...
   gumshoe purge --db FILE [--yes]              remove a graph and every file beside it
+  gumshoe sources [--db FILE] [--json]         each source: what it delivered, its lag, errors
+  gumshoe accounts --db FILE [--sync] [--json] accounts, named by AWS Organizations
+  gumshoe gen --out DIR [--size NAME]          a synthetic organisation's logs, at any scale
+  gumshoe bench [--only SECTIONS]              measure ingest, queries and the console (and peers)
 
 Run "gumshoe COMMAND -h" for a command's flags.
 `

@@ -1,7 +1,7 @@
 package synth
 
 import (
-	"bufio"
+	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -84,40 +84,62 @@ type generator struct {
 	out  Written
 	// principals are userIdentity blocks, pre-rendered per account.
 	principals [][]principal
+	// zw compresses one object at a time; spare keeps the buffers of
+	// closed objects for the next ones.
+	zw    *gzip.Writer
+	spare []*bytes.Buffer
 }
 
-// gzFile is one gzipped object being written.
+// gzFile is one object being written. Its text is kept in memory and
+// compressed when it is closed: a world of 1,500 accounts has thousands
+// of objects open at once (one per account and Region for the day), too
+// many for a file descriptor and a compressor each.
 type gzFile struct {
-	f  *os.File
-	zw *gzip.Writer
-	bw *bufio.Writer
+	path string
+	bw   *bytes.Buffer
 }
 
 func (g *generator) create(rel string) (*gzFile, error) {
-	path := filepath.Join(g.dir, rel)
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, err
+	var b *bytes.Buffer
+	if n := len(g.spare); n > 0 {
+		b, g.spare = g.spare[n-1], g.spare[:n-1]
+	} else {
+		b = new(bytes.Buffer)
 	}
-	f, err := os.Create(path)
-	if err != nil {
-		return nil, err
-	}
-	zw, _ := gzip.NewWriterLevel(f, gzip.BestSpeed)
-	return &gzFile{f: f, zw: zw, bw: bufio.NewWriterSize(zw, 1<<20)}, nil
+	return &gzFile{path: filepath.Join(g.dir, rel), bw: b}, nil
 }
 
 func (z *gzFile) close(g *generator) error {
-	if err := z.bw.Flush(); err != nil {
+	if err := os.MkdirAll(filepath.Dir(z.path), 0o755); err != nil {
 		return err
 	}
-	if err := z.zw.Close(); err != nil {
+	f, err := os.Create(z.path)
+	if err != nil {
 		return err
 	}
-	if st, err := z.f.Stat(); err == nil {
-		g.out.CompressedBytes += st.Size()
+	if g.zw == nil {
+		g.zw, _ = gzip.NewWriterLevel(f, gzip.BestSpeed)
+	} else {
+		g.zw.Reset(f)
 	}
+	_, err = g.zw.Write(z.bw.Bytes())
+	if err == nil {
+		err = g.zw.Close()
+	}
+	if err == nil {
+		var st os.FileInfo
+		if st, err = f.Stat(); err == nil {
+			g.out.CompressedBytes += st.Size()
+		}
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	z.bw.Reset()
+	g.spare = append(g.spare, z.bw)
+	z.bw = nil
 	g.out.Objects++
-	return z.f.Close()
+	return err
 }
 
 func (g *generator) account(i int) string { return fmt.Sprintf("%012d", 100000000000+i*1111) }

@@ -2,50 +2,18 @@ package benchgraph
 
 import (
 	"fmt"
-	"math"
 	"os"
 	"runtime"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gumshoe-sec/gumshoe/internal/perf"
 )
 
-// Timings collects the durations of one measured operation, for
-// percentiles: benchmarks report p50 and p95, not only the mean.
-type Timings struct {
-	d []time.Duration
-}
-
-// Add records one duration.
-func (t *Timings) Add(d time.Duration) { t.d = append(t.d, d) }
-
-// Len is how many durations were recorded.
-func (t *Timings) Len() int { return len(t.d) }
-
-// Quantile is the nearest-rank q-quantile (0 < q <= 1).
-func (t *Timings) Quantile(q float64) time.Duration {
-	if len(t.d) == 0 {
-		return 0
-	}
-	s := append([]time.Duration(nil), t.d...)
-	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
-	i := int(math.Ceil(q*float64(len(s)))) - 1
-	return s[min(max(i, 0), len(s)-1)]
-}
-
-// Mean is the average duration.
-func (t *Timings) Mean() time.Duration {
-	if len(t.d) == 0 {
-		return 0
-	}
-	var sum time.Duration
-	for _, d := range t.d {
-		sum += d
-	}
-	return sum / time.Duration(len(t.d))
-}
+// Timings is perf's: the durations of one measured operation.
+type Timings = perf.Timings
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
@@ -53,15 +21,15 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 // operation (not of one b.N iteration, which may time several), and
 // p50-ms, p95-ms and max-ms its distribution. It also records the row
 // for Table, with the target p95 (0 for none).
-func (t *Timings) Report(b *testing.B, target time.Duration) {
-	if len(t.d) == 0 {
+func Report(b *testing.B, t *Timings, target time.Duration) {
+	if t.Len() == 0 {
 		return
 	}
 	b.ReportMetric(float64(t.Mean()), "ns/op")
 	b.ReportMetric(ms(t.Quantile(0.5)), "p50-ms")
 	b.ReportMetric(ms(t.Quantile(0.95)), "p95-ms")
 	b.ReportMetric(ms(t.Quantile(1)), "max-ms")
-	b.ReportMetric(float64(len(t.d)), "samples")
+	b.ReportMetric(float64(t.Len()), "samples")
 	results.Lock()
 	defer results.Unlock()
 	if results.rows == nil {
@@ -70,7 +38,7 @@ func (t *Timings) Report(b *testing.B, target time.Duration) {
 	if _, ok := results.rows[b.Name()]; !ok {
 		results.order = append(results.order, b.Name())
 	}
-	results.rows[b.Name()] = Row{Name: b.Name(), N: len(t.d), P50: t.Quantile(0.5), P95: t.Quantile(0.95),
+	results.rows[b.Name()] = Row{Name: b.Name(), N: t.Len(), P50: t.Quantile(0.5), P95: t.Quantile(0.95),
 		Max: t.Quantile(1), Mean: t.Mean(), Target: target}
 }
 
