@@ -10,6 +10,10 @@ import (
 var digestQueries = []string{
 	`SELECT count(*) || '/' || total(count) FROM edge`,
 	`SELECT count(*) || '/' || total(success) || '/' || total(failure) FROM api_hour`,
+	`SELECT count(*) || '/' || total(calls) || '/' || total(first) FROM principal_day`,
+	`SELECT count(*) || '/' || total(calls) FROM account_day`,
+	`SELECT count(*) || '/' || total(calls) FROM principal_hour`,
+	`SELECT count(*) || '/' || total(bytes) FROM eni_hour`,
 	`SELECT count(*) || '/' || total(bytes_in) || '/' || total(bytes_out) || '/' || total(records) FROM flow_hour`,
 	`SELECT count(*) || '/' || total(records) FROM coverage`,
 	`SELECT count(*) || '/' || total(length(idx)) FROM raw_ref`,

@@ -33,40 +33,37 @@ func (w windows) add(inScope bool, label string, u usage) {
 	}
 }
 
-// callLabels reads the entity's calls in the baseline and the scope in
-// one pass over its rows (they are contiguous: the baseline ends where
-// the scope starts), grouped by the ids of what new behavior compares;
-// only the few distinct groups are then joined to their names, instead
-// of every row once per label and window.
-func (pc *profileContext) callLabels(ctx context.Context, cond string, args []any) (api, ips, agents windows, err error) {
+// callLabels reads the entity's calls in the scope and in the baseline,
+// grouped by the ids of what new behavior compares; only the few distinct
+// groups are then joined to their names. The whole days of each window
+// come from the per-principal rollups (a tenth of the hourly rows of a
+// busy role's baseline), the partial days at their edges from api_hour.
+func (pc *profileContext) callLabels(ctx context.Context, cond string, args []any, dataStart int64) (api, ips, agents windows, err error) {
 	api, ips, agents = newWindows(), newWindows(), newWindows()
 	base := pc.scope.Baseline()
-	q := `WITH g AS (SELECT a.hour >= ? AS in_scope, a.service, a.api, a.source, a.user_agent,
-			sum(a.success + a.failure) AS n, min(a.hour) AS first
-		FROM api_hour a WHERE ` + cond + ` AND a.hour >= ? AND a.hour < ? GROUP BY 1, 2, 3, 4, 5)
-		SELECT g.in_scope, ssvc.s || ':' || sapi.s, CASE WHEN src.kind = ? THEN src.key ELSE '' END,
-			coalesce(ua.key, ''), g.n, g.first
-		FROM g JOIN str ssvc ON ssvc.id = g.service JOIN str sapi ON sapi.id = g.api
-		LEFT JOIN entity src ON src.id = g.source LEFT JOIN entity ua ON ua.id = g.user_agent`
-	all := append(append([]any{pc.scope.Start.Unix()}, args...), base.Start.Unix(), pc.scope.End.Unix(), int(graph.KindIP))
-	rows, err := pc.s.db.QueryContext(ctx, q, all...)
-	if err != nil {
-		return api, ips, agents, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var inScope bool
-		var apiLabel, ip, agent string
-		var n, first int64
-		if err := rows.Scan(&inScope, &apiLabel, &ip, &agent, &n, &first); err != nil {
-			return api, ips, agents, err
+	principals, pargs, daily := pc.rollupPrincipals()
+	spans := []struct {
+		from, to int64
+		inScope  bool
+	}{{base.Start.Unix(), pc.scope.Start.Unix(), false}, {pc.scope.Start.Unix(), pc.scope.End.Unix(), true}}
+	for _, sp := range spans {
+		sink := labelSink{api: api, ips: ips, agents: agents, inScope: sp.inScope}
+		pieces := []piece{{from: sp.from, to: sp.to}}
+		if daily {
+			pieces = splitDays(sp.from, sp.to, dataStart)
 		}
-		u := usage{count: n, first: utc(first)}
-		api.add(inScope, apiLabel, u)
-		ips.add(inScope, ip, u)
-		agents.add(inScope, agent, u)
+		for _, p := range pieces {
+			if p.days {
+				err = pc.dailyLabels(ctx, principals, pargs, p, sink)
+			} else {
+				err = pc.hourlyLabels(ctx, cond, args, p, sink)
+			}
+			if err != nil {
+				return api, ips, agents, err
+			}
+		}
 	}
-	return api, ips, agents, rows.Err()
+	return api, ips, agents, nil
 }
 
 // increaseFactor is how much busier than its baseline an API call must be
@@ -77,6 +74,18 @@ const (
 )
 
 func (pc *profileContext) newBehavior(ctx context.Context) (*graph.NewBehavior, error) {
+	dataStart, err := pc.s.dataStart(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return pc.newBehaviorFrom(ctx, dataStart)
+}
+
+// newBehaviorFrom reads the whole days from rollupsFrom on from the
+// rollups and everything before hour by hour: from the graph's start, the
+// rollups serve every whole day (a test passes a time after all data to
+// read only hourly rows, and compares).
+func (pc *profileContext) newBehaviorFrom(ctx context.Context, rollupsFrom int64) (*graph.NewBehavior, error) {
 	nb := &graph.NewBehavior{GeoAvailable: pc.s.geo != nil, Geolocations: []graph.NewItem{},
 		KnownLocations: []graph.NewItem{}, APICalls: []graph.NewItem{}, IncreasedCalls: []graph.NewItem{},
 		ASOs: []graph.NewItem{}, UserAgents: []graph.NewItem{}}
@@ -88,7 +97,7 @@ func (pc *profileContext) newBehavior(ctx context.Context) (*graph.NewBehavior, 
 	nb.Training = nb.AccountSince.IsZero() || pc.scope.Start.Sub(nb.AccountSince) < graph.TrainingLength
 	nb.NewEntity = !nb.Training && !pc.e.firstSeen.Before(pc.scope.Start)
 	cond, args := pc.callFilter()
-	api, ips, agents, err := pc.callLabels(ctx, cond, args)
+	api, ips, agents, err := pc.callLabels(ctx, cond, args, rollupsFrom)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +112,7 @@ func (pc *profileContext) newBehavior(ctx context.Context) (*graph.NewBehavior, 
 		// Nothing is new while the baseline is too short to know normal.
 		return nb, nil
 	}
-	acct := pc.accountBaseline(base)
+	acct := pc.accountBaseline(base, rollupsFrom)
 	seenAPIs, err := acct.apis(ctx, unseen(api))
 	if err != nil {
 		return nil, err
@@ -155,18 +164,21 @@ func anyUnseen(scope, baseline map[string]usage) bool {
 
 // accountWindow asks what the entity's account (the whole graph, for an
 // entity without one) saw in the baseline. It is asked only about what is
-// new for the entity, so the account's weeks of rows are read only when
-// the scope holds something new, and then through an index that holds the
-// columns asked about.
+// new for the entity: for the baseline's whole days one seek per item in
+// account_day, for its partial days the hourly rows of those hours.
 type accountWindow struct {
 	pc       *profileContext
 	cond     string
 	args     []any
 	from, to int64
+	// pieces are the window's whole days, asked of account_day, and its
+	// partial days, asked of api_hour.
+	pieces []piece
 }
 
-func (pc *profileContext) accountBaseline(base graph.Scope) accountWindow {
+func (pc *profileContext) accountBaseline(base graph.Scope, dataStart int64) accountWindow {
 	w := accountWindow{pc: pc, cond: `1`, from: base.Start.Unix(), to: base.End.Unix()}
+	w.pieces = splitDays(w.from, w.to, dataStart)
 	if pc.e.account != "" {
 		w.cond, w.args = `a.account = (SELECT id FROM entity WHERE kind = 1 AND key = ?)`, []any{pc.e.account}
 	}
@@ -175,6 +187,61 @@ func (pc *profileContext) accountBaseline(base graph.Scope) accountWindow {
 
 // apis reports which of the "service:API" labels the account called.
 func (w accountWindow) apis(ctx context.Context, labels []string) (map[string]usage, error) {
+	return w.each(ctx, labels, w.dailyAPI, w.hourlyAPIs)
+}
+
+// agents reports which user agents the account used.
+func (w accountWindow) agents(ctx context.Context, labels []string) (map[string]usage, error) {
+	return w.each(ctx, labels, w.dailyAgent, w.hourlyAgents)
+}
+
+// each asks the window's pieces which labels the account saw: whole days
+// a seek per label in account_day, partial days the hourly rows, each
+// piece only about the labels the pieces before did not find.
+func (w accountWindow) each(ctx context.Context, labels []string,
+	daily func(context.Context, int64, string, piece) (bool, error),
+	hourly func(context.Context, []string, piece) (map[string]usage, error)) (map[string]usage, error) {
+	seen := map[string]usage{}
+	account, ok, err := w.accountID(ctx)
+	if err != nil || !ok {
+		return seen, err
+	}
+	for _, p := range w.pieces {
+		var left []string
+		for _, l := range labels {
+			if _, ok := seen[l]; !ok {
+				left = append(left, l)
+			}
+		}
+		if len(left) == 0 {
+			break
+		}
+		if !p.days {
+			found, err := hourly(ctx, left, p)
+			if err != nil {
+				return nil, err
+			}
+			for l := range found {
+				seen[l] = usage{}
+			}
+			continue
+		}
+		for _, l := range left {
+			found, err := daily(ctx, account, l, p)
+			if err != nil {
+				return nil, err
+			}
+			if found {
+				seen[l] = usage{}
+			}
+		}
+	}
+	return seen, nil
+}
+
+// hourlyAPIs reports which of the "service:API" labels the account called
+// in the hours of p.
+func (w accountWindow) hourlyAPIs(ctx context.Context, labels []string, p piece) (map[string]usage, error) {
 	seen := map[string]usage{}
 	if len(labels) == 0 {
 		return seen, nil
@@ -193,7 +260,7 @@ func (w accountWindow) apis(ctx context.Context, labels []string) (map[string]us
 		(SELECT DISTINCT a.service, a.api FROM api_hour a WHERE `+w.cond+` AND a.hour >= ? AND a.hour < ?
 			AND a.api IN (SELECT id FROM str WHERE s IN (`+in+`))) d
 		JOIN str ssvc ON ssvc.id = d.service JOIN str sapi ON sapi.id = d.api`,
-		append(append(append([]any{}, w.args...), w.from, w.to), nameArgs...)...)
+		append(append(append([]any{}, w.args...), p.from, p.to), nameArgs...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -210,9 +277,10 @@ func (w accountWindow) apis(ctx context.Context, labels []string) (map[string]us
 	return seen, rows.Err()
 }
 
-// agents reports which user agents the account used, each by a seek on
-// the user agent's index that stops at the first of the account's rows.
-func (w accountWindow) agents(ctx context.Context, labels []string) (map[string]usage, error) {
+// hourlyAgents reports which user agents the account used in the hours of
+// p, each by a seek on the user agent's index that stops at the first of
+// the account's rows.
+func (w accountWindow) hourlyAgents(ctx context.Context, labels []string, p piece) (map[string]usage, error) {
 	seen := map[string]usage{}
 	// The unary + keeps the planner on the user agent's index.
 	cond := strings.Replace(w.cond, "a.account", "+a.account", 1)
@@ -220,7 +288,7 @@ func (w accountWindow) agents(ctx context.Context, labels []string) (map[string]
 		var found bool
 		err := w.pc.s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM api_hour a
 			WHERE a.user_agent = (SELECT id FROM entity WHERE kind = ? AND key = ?) AND a.hour >= ? AND a.hour < ? AND `+cond+`)`,
-			append([]any{int(graph.KindUserAgent), l, w.from, w.to}, w.args...)...).Scan(&found)
+			append([]any{int(graph.KindUserAgent), l, p.from, p.to}, w.args...)...).Scan(&found)
 		if err != nil {
 			return nil, err
 		}
@@ -231,13 +299,17 @@ func (w accountWindow) agents(ctx context.Context, labels []string) (map[string]
 	return seen, nil
 }
 
-// ips are the addresses the account's calls came from.
+// ips are the addresses the account's calls came from (windowSources).
 func (w accountWindow) ips(ctx context.Context) (map[string]usage, error) {
-	keys, err := w.pc.s.ipSources(ctx, w.from, w.to, w.cond, w.args)
+	out := map[string]usage{}
+	account, ok, err := w.accountID(ctx)
+	if err != nil || !ok {
+		return out, err
+	}
+	keys, err := w.pc.s.windowSources(ctx, account, w.pieces)
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]usage{}
 	for _, ip := range keys {
 		out[ip] = usage{}
 	}

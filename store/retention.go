@@ -70,10 +70,15 @@ type pruneStep struct {
 var pruneSteps = []pruneStep{
 	{table: "event_seen", key: []string{"hour", "h"}, stale: "hour < ?1"},
 	{table: "api_hour", key: []string{"hour", "principal", "account", "service", "api", "source", "access_key", "user_agent", "region", "error"}, stale: "hour < ?1"},
+	// A day's rollups go once every hour of the day is old.
+	{table: "principal_day", key: []string{"principal", "day", "what", "a", "b"}, stale: "day <= ?1 - 86400"},
+	{table: "account_day", key: []string{"account", "what", "a", "b", "day"}, stale: "day <= ?1 - 86400"},
+	{table: "principal_hour", key: []string{"hour", "principal"}, stale: "hour < ?1"},
 	{table: "raw_ref", key: []string{"principal", "hour", "object"}, stale: "hour < ?1"},
 	{table: "flow_hour", key: []string{"eni", "hour", "local_ip", "remote_ip", "local_port", "remote_port", "protocol", "direction", "action"}, stale: "hour < ?1"},
 	// A day's peers go once every hour of the day is old.
 	{table: "flow_peer", key: []string{"ip", "day", "eni"}, stale: "day <= ?1 - 86400"},
+	{table: "eni_hour", key: []string{"eni", "hour"}, stale: "hour < ?1"},
 	{table: "flow_gap", key: []string{"eni", "hour"}, stale: "hour < ?1"},
 	{table: "coverage", key: []string{"delivery", "account", "region", "hour"}, stale: "hour < ?1"},
 	{table: "trail_event", key: []string{"event_id"}, stale: "time < ?1"},

@@ -56,6 +56,7 @@ func (t *txn) writeRaw(raw map[rawKey][]int64, object int64) error {
 func (t *txn) writeAPI(cd *callDelta, ids map[entityKey]int64) error {
 	rows := make([][]int64, 0, len(cd.api))
 	cells := make([]int64, 0, 12*len(cd.api))
+	roll := newRollups()
 	for k, r := range cd.api {
 		var strs [4]int64
 		for i, s := range []string{k.service, k.api, k.region, k.errorCode} {
@@ -68,12 +69,17 @@ func (t *txn) writeAPI(cd *callDelta, ids map[entityKey]int64) error {
 		acct := lookup(ids, entityKey{graph.KindAccount, k.account})
 		key := lookup(ids, entityKey{graph.KindAccessKey, k.accessKey})
 		agent := lookup(ids, entityKey{graph.KindUserAgent, k.userAgent})
+		principal, source := lookup(ids, k.principal), lookup(ids, k.source)
 		start := len(cells)
-		cells = append(cells, k.hour, lookup(ids, k.principal), acct, strs[0], strs[1],
-			lookup(ids, k.source), key, agent, strs[2], strs[3], r.success, r.failure)
+		cells = append(cells, k.hour, principal, acct, strs[0], strs[1],
+			source, key, agent, strs[2], strs[3], r.success, r.failure)
 		rows = append(rows, cells[start:len(cells):len(cells)])
+		roll.addCall(k.hour, principal, acct, strs[0], strs[1], source, agent, r.success+r.failure)
 	}
-	return t.writeRows(t.stmts.api, rows)
+	if err := t.writeRows(t.stmts.api, rows); err != nil {
+		return err
+	}
+	return t.writeRollups(roll)
 }
 
 func (t *txn) writeAssignments(as map[assignmentKey]*span, ids map[entityKey]int64) error {

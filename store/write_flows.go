@@ -29,6 +29,9 @@ func (t *txn) writeFlows(fd *flowDelta) error {
 	if err := t.writeFlowRows(fd.rows, ids); err != nil {
 		return err
 	}
+	if err := t.writeENIHours(fd.rows, ids); err != nil {
+		return err
+	}
 	if err := t.writeGaps(fd.gaps, fd.enis); err != nil {
 		return err
 	}

@@ -13,6 +13,8 @@ type Writer struct {
 	s     *Store
 	run   int64
 	stmts *statements
+	// rollupStmts write the rollups of api_hour (rollup_write.go).
+	rollupStmts *rollupStatements
 	// Caches of ids already in the database. They are dropped when a
 	// transaction rolls back, since ids it created are gone.
 	strs     map[string]int64
@@ -37,13 +39,19 @@ func (s *Store) NewWriter(ctx context.Context) (*Writer, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := s.wdb.ExecContext(ctx, "INSERT INTO ingest_run (started) VALUES (?)", time.Now().Unix())
+	rollupStmts, err := prepareRollups(ctx, s.wdb)
 	if err != nil {
 		stmts.close()
 		return nil, err
 	}
+	res, err := s.wdb.ExecContext(ctx, "INSERT INTO ingest_run (started) VALUES (?)", time.Now().Unix())
+	if err != nil {
+		stmts.close()
+		rollupStmts.close()
+		return nil, err
+	}
 	run, _ := res.LastInsertId()
-	w := &Writer{s: s, run: run, stmts: stmts}
+	w := &Writer{s: s, run: run, stmts: stmts, rollupStmts: rollupStmts}
 	w.resetCaches()
 	return w, nil
 }
@@ -64,6 +72,7 @@ func (w *Writer) Finish(ctx context.Context, summary string) error {
 	_, err := w.s.wdb.ExecContext(ctx, "UPDATE ingest_run SET finished = ?, summary = ? WHERE id = ?",
 		time.Now().Unix(), summary, w.run)
 	w.stmts.close()
+	w.rollupStmts.close()
 	return err
 }
 
