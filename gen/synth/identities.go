@@ -330,13 +330,17 @@ func (w *world) buildInstances() {
 	g := w.g
 	start := g.opts.Start
 	span := time.Duration(g.opts.Days) * 24 * time.Hour
-	perAcct := 120
+	perAcct := 120 // fits the last octet (see ip below)
 	profiles := int(math.Round(max(2, 40*w.busy)))
 	kinds := []int{instWeb, instWeb, instApp, instApp, instApp, instDB, instWorker, instWorker, instWorker, instBastion}
 	for _, ac := range w.accts {
 		cum := zipfCum(perAcct, 0.7)
 		for i := 0; i < perAcct; i++ {
-			ip := fmt.Sprintf("10.%d.%d.%d", ac.idx/2, i/250, i%250+4)
+			// The pair's number spreads over the second and third octets
+			// (10.P%256.P/256.x): an organisation of more than 512
+			// accounts still gets valid addresses.
+			pair := ac.idx / 2
+			ip := fmt.Sprintf("10.%d.%d.%d", pair%256, pair/256, i+4)
 			in := w.newInstance(ac, ip, kinds[i%len(kinds)])
 			in.weight = cum[i] - prevCum(cum, i)
 			in.launched = start.Add(time.Duration(g.rng.IntN(36*3600)) * time.Second)

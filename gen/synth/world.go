@@ -9,7 +9,7 @@ import (
 
 // WorldVersion changes whenever what Options.Days writes changes, so that
 // caches of graphs built from it (benchmarks) know to rebuild.
-const WorldVersion = 1
+const WorldVersion = 2
 
 // ctEvent is one CloudTrail event of the world, rendered when its object
 // is written.

@@ -4,8 +4,10 @@ import (
 	"compress/gzip"
 	"context"
 	"io"
+	"net/netip"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -136,5 +138,44 @@ func TestWorldGraph(t *testing.T) {
 		if n := count(c.q); n < c.min {
 			t.Errorf("%s: %d, want at least %d", c.what, n, c.min)
 		}
+	}
+}
+
+// TestManyAccountsGetValidAddresses: an organisation of more accounts than
+// one octet numbers (the year preset has 1,500) still writes flow logs
+// whose every address parses, with no two account pairs sharing a range.
+func TestManyAccountsGetValidAddresses(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := synth.Write(dir, synth.Options{Seed: 1, Accounts: 1100, Days: 1, Events: 3000, Flows: 40000,
+		EventsPerObject: 1000, FlowsPerObject: 5000}); err != nil {
+		t.Fatal(err)
+	}
+	ranges := map[string]string{} // 10.a.b prefix -> account pair
+	for rel, text := range readTree(t, filepath.Join(dir, "flows")) {
+		for i, line := range strings.Split(strings.TrimSpace(text), "\n") {
+			f := strings.Fields(line)
+			if i == 0 || len(f) < 5 {
+				continue // the header
+			}
+			for _, addr := range f[3:5] {
+				ip, err := netip.ParseAddr(addr)
+				if err != nil {
+					t.Fatalf("%s:%d: %v", rel, i+1, err)
+				}
+				if !ip.IsPrivate() {
+					continue
+				}
+				prefix := addr[:strings.LastIndexByte(addr, '.')]
+				acct, _ := strconv.Atoi(f[1])
+				pair := strconv.Itoa((acct - 100000000000) / 1111 / 2)
+				if was, ok := ranges[prefix]; ok && was != pair {
+					t.Fatalf("%s: account pairs %s and %s share %s", rel, was, pair, prefix)
+				}
+				ranges[prefix] = pair
+			}
+		}
+	}
+	if len(ranges) < 500 {
+		t.Errorf("%d private ranges for 550 account pairs", len(ranges))
 	}
 }
