@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/charmbracelet/bubbles/spinner"
@@ -67,7 +68,8 @@ func ConsoleCases(st *store.Store, samples perf.SampleFunc, w, h int) ([]perf.Ca
 	if err != nil {
 		return nil, err
 	}
-	return append(cases, tabs, openFindingCase(st, w, h), openEntityCase(st, w, h)), nil
+	return append(cases, tabs, openCase(st, w, h, "open_finding", nil, findingLoaded),
+		openCase(st, w, h, "open_entity_from_finding", []string{"enter"}, entityLoaded)), nil
 }
 
 // tabCase goes round every tab of busy entities' profiles.
@@ -110,50 +112,35 @@ func tabCase(st *store.Store, samples perf.SampleFunc, w, h int) (perf.Case, err
 		}}, nil
 }
 
-// openFindingCase: enter on a findings row until the finding's page is
-// drawn (its query, the scope it sets, the reload at that scope).
-func openFindingCase(st *store.Store, w, h int) perf.Case {
+// openCase times enter from the findings list until the page it opens
+// is drawn, its queries included, for each of the first findings in
+// turn: on the row itself (the finding's page: its query, the scope it
+// sets, the reload at that scope), or with into pressed first, on the
+// finding's first involved entity (that profile's first tab).
+func openCase(st *store.Store, w, h int, name string, into []string, loaded func(Page) bool) perf.Case {
 	a := measureApp(st, w, h, graph.Ref{}, nil)
-	return perf.Case{Name: fmt.Sprintf("open_finding/%dx%d", w, h), Target: perf.OpenTarget, N: 100,
+	back := append(slices.Repeat([]string{"esc"}, len(into)+1), "j")
+	return perf.Case{Name: fmt.Sprintf("%s/%dx%d", name, w, h), Target: perf.OpenTarget, N: 100,
 		Timed: func(_ context.Context, i int) (time.Duration, error) {
 			if i == 0 {
 				pressKeys(a, "home")
 			}
+			pressKeys(a, into...)
 			t0 := time.Now()
 			_, cmd := a.Update(keyMsg("enter"))
 			runCmds(a, cmd)
 			a.View()
 			d := time.Since(t0)
-			if p, ok := a.stack.top().(*findingPage); !ok || p.profile == nil {
-				return d, fmt.Errorf("enter on a finding opened %T", a.stack.top())
+			if !loaded(a.stack.top()) {
+				return d, fmt.Errorf("%s: enter opened %T", name, a.stack.top())
 			}
-			pressKeys(a, "esc", "j")
+			pressKeys(a, back...)
 			return d, nil
 		}}
 }
 
-// openEntityCase: enter on a finding's first involved entity until that
-// profile's first tab is drawn.
-func openEntityCase(st *store.Store, w, h int) perf.Case {
-	a := measureApp(st, w, h, graph.Ref{}, nil)
-	return perf.Case{Name: fmt.Sprintf("open_entity_from_finding/%dx%d", w, h), Target: perf.OpenTarget, N: 100,
-		Timed: func(_ context.Context, i int) (time.Duration, error) {
-			if i == 0 {
-				pressKeys(a, "home")
-			}
-			pressKeys(a, "enter")
-			t0 := time.Now()
-			_, cmd := a.Update(keyMsg("enter"))
-			runCmds(a, cmd)
-			a.View()
-			d := time.Since(t0)
-			if p, ok := a.stack.top().(*entityPage); !ok || p.profile == nil {
-				return d, fmt.Errorf("enter on an involved entity opened %T", a.stack.top())
-			}
-			pressKeys(a, "esc", "esc", "j")
-			return d, nil
-		}}
-}
+func findingLoaded(p Page) bool { f, ok := p.(*findingPage); return ok && f.profile != nil }
+func entityLoaded(p Page) bool  { e, ok := p.(*entityPage); return ok && e.profile != nil }
 
 // OpenPanels are the panels the console asks for when it opens a profile
 // of a kind: its first tab's, with the coverage every tab carries.

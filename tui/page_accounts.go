@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/gumshoe-sec/gumshoe/graph"
@@ -91,17 +90,7 @@ func perDay(v float64) string {
 }
 
 func (s *accountsPanel) key(c *Context, msg tea.KeyMsg) tea.Cmd {
-	switch {
-	case key.Matches(msg, c.Keys.Open):
-		if ref, ok := s.table.Selected().(graph.Ref); ok {
-			return open(ref, "")
-		}
-	case key.Matches(msg, c.Keys.Export):
-		return exportTable(c, "accounts", s.table)
-	default:
-		moveTable(c, s.table, msg)
-	}
-	return nil
+	return refTableKey(c, s.table, "accounts", msg)
 }
 
 func (s *accountsPanel) view(c *Context, width, height int) string {

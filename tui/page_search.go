@@ -54,16 +54,7 @@ func (p *searchPage) Update(c *Context, msg tea.Msg) tea.Cmd {
 	case filterMsg:
 		p.table.SetFilter(msg.text)
 	case tea.KeyMsg:
-		switch {
-		case key.Matches(msg, c.Keys.Open):
-			if ref, ok := p.table.Selected().(graph.Ref); ok {
-				return open(ref, "")
-			}
-		case key.Matches(msg, c.Keys.Export):
-			return exportTable(c, "search", p.table)
-		default:
-			moveTable(c, p.table, msg)
-		}
+		return refTableKey(c, p.table, "search", msg)
 	}
 	return nil
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/gumshoe-sec/gumshoe/graph"
@@ -73,17 +72,7 @@ func (s *summaryPanel) fill() {
 }
 
 func (s *summaryPanel) key(c *Context, msg tea.KeyMsg) tea.Cmd {
-	if key.Matches(msg, c.Keys.Open) {
-		if ref, ok := s.table.Selected().(graph.Ref); ok {
-			return open(ref, "")
-		}
-		return nil
-	}
-	if key.Matches(msg, c.Keys.Export) {
-		return exportTable(c, "summary", s.table)
-	}
-	moveTable(c, s.table, msg)
-	return nil
+	return refTableKey(c, s.table, "summary", msg)
 }
 
 func (s *summaryPanel) view(c *Context, width, height int) string {
