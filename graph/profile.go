@@ -241,4 +241,7 @@ type Coverage struct {
 	// Warnings are gaps a responder must know of: a trail stopped, a
 	// delivery that ended or is missing hours in the scope.
 	Warnings []string `json:"warnings"`
+	// AccountsSeen, when set, is how many accounts an address or agent
+	// was seen in: more than the deliveries report (the busiest ones).
+	AccountsSeen int `json:"accounts_seen,omitempty"`
 }

@@ -10,6 +10,12 @@ import (
 	"github.com/gumshoe-sec/gumshoe/graph"
 )
 
+// coverageAccountsMax bounds the accounts an address's or agent's coverage
+// panel reports: a resolver seen by interfaces of every account would
+// otherwise list the logging of the whole organisation, which the accounts
+// page shows better, in seconds instead of milliseconds.
+var coverageAccountsMax = 10
+
 // coverage says which trails and flow logs delivered for the entity's
 // accounts, every trail change up to the scope's end, and the gaps that
 // must not read as quiet.
@@ -18,16 +24,38 @@ func (pc *profileContext) coverage(ctx context.Context) (*graph.Coverage, error)
 	if err != nil {
 		return nil, err
 	}
-	return pc.s.Coverage(ctx, accounts, pc.scope)
+	shown := accounts[:min(len(accounts), coverageAccountsMax)]
+	cov, err := pc.s.Coverage(ctx, shown, pc.scope)
+	if err != nil {
+		return nil, err
+	}
+	if len(accounts) > len(shown) {
+		cov.AccountsSeen = len(accounts)
+		cov.Warnings = append([]string{fmt.Sprintf("seen in %d accounts in the scope: coverage is reported for the %d it was most active in "+
+			"(the accounts page shows every account's)", len(accounts), len(shown))}, cov.Warnings...)
+	}
+	return cov, nil
 }
 
 // accounts are the accounts whose logging matters to the entity: its own,
-// or, for addresses and agents, those it was seen in during the scope.
+// or, for addresses and agents, those it was seen in during the scope, the
+// ones it was most active in first.
 func (pc *profileContext) accounts(ctx context.Context) ([]string, error) {
 	if pc.e.account != "" {
 		return []string{pc.e.account}, nil
 	}
 	start, end := inScope(pc.scope)
+	if (pc.e.kind == graph.KindIP || pc.e.kind == graph.KindUserAgent) && len(pc.filter.Regions) == 0 {
+		// From the seen_in rollups, by days: an account counts when the
+		// entity was seen in it on a day the scope touches.
+		acond, aargs := pc.filter.textCond("s.s", "")
+		return pc.s.texts(ctx, `SELECT s.s FROM seen_in i JOIN str s ON s.id = i.account
+			WHERE i.entity = ?`+acond+` AND EXISTS (SELECT 1 FROM seen_in_day d
+				WHERE d.entity = i.entity AND d.account = i.account AND d.day >= ? AND d.day < ?)
+			ORDER BY i.n DESC, s.s`, append(append([]any{pc.e.id}, aargs...), dayOfUnix(start), end)...)
+	}
+	// A Region filter (which the rollups do not know) and other entities
+	// without an account: from the hourly rows.
 	cond, args := pc.callFilter()
 	fcond, fargs := pc.flowFilter()
 	return pc.s.texts(ctx, `SELECT key FROM entity WHERE id IN (
@@ -37,25 +65,35 @@ func (pc *profileContext) accounts(ctx context.Context) ([]string, error) {
 		append(append(append(args, start, end), fargs...), start, end)...)
 }
 
-// Coverage reports logging coverage of accounts in a scope.
+// Coverage reports logging coverage of accounts in a scope. Whole days
+// come from coverage_delivery_day; the hours of the scope's partial first
+// and last days from the hourly coverage rows.
 func (s *Store) Coverage(ctx context.Context, accounts []string, sc graph.Scope) (*graph.Coverage, error) {
 	cov := &graph.Coverage{Deliveries: []graph.Delivery{}, Changes: []graph.TrailChange{}, Warnings: []string{}}
 	if len(accounts) == 0 {
 		return cov, nil
 	}
-	in := strings.Repeat("?,", len(accounts))
-	in = in[:len(in)-1]
-	acctArgs := make([]any, len(accounts))
-	for i, a := range accounts {
-		acctArgs[i] = a
-	}
+	in, acctArgs := placeholders(accounts)
 	start, end := inScope(sc)
-	rows, err := s.db.QueryContext(ctx, `SELECT d.s, c.kind, c.account, c.region, min(c.hour), max(c.hour), sum(c.records),
-			count(CASE WHEN c.hour >= ? AND c.hour < ? THEN 1 END)
-		FROM coverage c JOIN str d ON d.id = c.delivery
-		WHERE c.account IN (`+in+`) AND c.hour < ?
-		GROUP BY c.delivery, c.kind, c.account, c.region ORDER BY c.kind, c.account, c.region, d.s`,
-		append(append([]any{start, end}, acctArgs...), end)...)
+	endDay := dayOfUnix(end)
+	// The first whole day in the scope, and the end of the hours before it.
+	startCeil := dayOfUnix(start + secondsPerDay - 1)
+	args := append([]any{startCeil}, acctArgs...)
+	args = append(append(append(args, endDay, start), acctArgs...), endDay, end)
+	args = append(append(args, acctArgs...), start, min(startCeil, endDay))
+	rows, err := s.db.QueryContext(ctx, `SELECT d.s, x.kind, x.account, x.region, min(x.first), max(x.last), sum(x.records), sum(x.hours)
+		FROM (
+			SELECT delivery, kind, account, region, first_hour AS first, last_hour AS last, records,
+				CASE WHEN day >= ? THEN hours ELSE 0 END AS hours
+			FROM coverage_delivery_day WHERE account IN (`+in+`) AND day < ?
+			UNION ALL
+			SELECT delivery, kind, account, region, hour, hour, records, hour >= ?
+			FROM coverage WHERE account IN (`+in+`) AND hour >= ? AND hour < ?
+			UNION ALL
+			SELECT delivery, kind, account, region, NULL, NULL, 0, 1
+			FROM coverage WHERE account IN (`+in+`) AND hour >= ? AND hour < ?
+		) x JOIN str d ON d.id = x.delivery
+		GROUP BY x.delivery, x.kind, x.account, x.region ORDER BY x.kind, x.account, x.region, d.s`, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -79,6 +79,9 @@ var pruneSteps = []pruneStep{
 	// A day's peers go once every hour of the day is old.
 	{table: "flow_peer", key: []string{"ip", "day", "eni"}, stale: "day <= ?1 - 86400"},
 	{table: "eni_hour", key: []string{"eni", "hour"}, stale: "hour < ?1"},
+	// A day's accounts go once every hour of the day is old (seen_in
+	// follows by trigger).
+	{table: "seen_in_day", key: []string{"entity", "account", "day"}, stale: "day <= ?1 - 86400"},
 	{table: "flow_gap", key: []string{"eni", "hour"}, stale: "hour < ?1"},
 	{table: "coverage", key: []string{"delivery", "account", "region", "hour"}, stale: "hour < ?1"},
 	{table: "trail_event", key: []string{"event_id"}, stale: "time < ?1"},

@@ -138,6 +138,8 @@ func danglingRefs(t *testing.T, st *Store) map[string]int {
 		"flow_hour":      {"eni", "local_ip", "remote_ip"},
 		"flow_gap":       {"eni"},
 		"flow_peer":      {"ip", "eni"},
+		"seen_in_day":    {"entity"},
+		"seen_in":        {"entity"},
 		"ip_assignment":  {"ip", "instance", "eni"},
 		"edge":           {"src", "dst"},
 		"finding":        {"entity"},
@@ -208,6 +210,7 @@ func TestPruneKeepsExactlyTheRetainedGraph(t *testing.T) {
 			t.Errorf("%s: %d rows, want %d", table, counts[table], n)
 		}
 	}
+	checkTriggerRollups(t, st)
 	var oldEdges int
 	st.DB().QueryRow(`SELECT count(*) FROM edge WHERE last_seen < ?`, retHorizon.Unix()).Scan(&oldEdges)
 	if oldEdges != 0 {
@@ -303,4 +306,25 @@ func graphDump(t *testing.T, db *sql.DB) string {
 	var meta string
 	db.QueryRow(`SELECT group_concat(key || '=' || value, ' ') FROM (SELECT * FROM meta ORDER BY key)`).Scan(&meta)
 	return b.String() + "\n" + meta
+}
+
+// checkTriggerRollups compares the rollups triggers keep (seen_in,
+// coverage_delivery_day) with what their sources say now.
+func checkTriggerRollups(t *testing.T, st *Store) {
+	t.Helper()
+	for name, q := range map[string]string{
+		"seen_in": `SELECT entity, account, sum(n) FROM seen_in_day GROUP BY 1, 2`,
+		"coverage_delivery_day": `SELECT account, delivery, region, kind, hour - hour % 86400, count(*), sum(records), min(hour), max(hour)
+			FROM coverage GROUP BY 1, 2, 3, 4, 5`,
+	} {
+		var differ, rows int
+		// Each EXCEPT in its own subquery: compound operators chain left
+		// to right, so one list of them would not compare both ways.
+		err := st.DB().QueryRow(`SELECT (SELECT count(*) FROM (SELECT * FROM (`+q+`) EXCEPT SELECT * FROM `+name+`))
+			+ (SELECT count(*) FROM (SELECT * FROM `+name+` EXCEPT SELECT * FROM (`+q+`))),
+			(SELECT count(*) FROM `+name+`)`).Scan(&differ, &rows)
+		if err != nil || differ != 0 || rows == 0 {
+			t.Errorf("%s: %d of %d rows differ from their sources (%v)", name, differ, rows, err)
+		}
+	}
 }

@@ -239,53 +239,72 @@ func TestSummaryRollupsMatchHourlyRows(t *testing.T) {
 		t.Fatalf("ranked %d entities, found %d new locations: want more", ranked, newPlaces)
 	}
 	var differ int
-	err := st.db.QueryRowContext(ctx, `SELECT count(*) FROM (
-		SELECT * FROM (SELECT eni, hour, sum(bytes_in + bytes_out) FROM flow_hour GROUP BY 1, 2) EXCEPT SELECT eni, hour, bytes FROM eni_hour
-		UNION ALL
-		SELECT eni, hour, bytes FROM eni_hour EXCEPT SELECT * FROM (SELECT eni, hour, sum(bytes_in + bytes_out) FROM flow_hour GROUP BY 1, 2))`).Scan(&differ)
+	err := st.db.QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM (SELECT * FROM (SELECT eni, hour, sum(bytes_in + bytes_out) FROM flow_hour GROUP BY 1, 2)
+			EXCEPT SELECT eni, hour, bytes FROM eni_hour))
+		+ (SELECT count(*) FROM (SELECT eni, hour, bytes FROM eni_hour
+			EXCEPT SELECT * FROM (SELECT eni, hour, sum(bytes_in + bytes_out) FROM flow_hour GROUP BY 1, 2)))`).Scan(&differ)
 	if err != nil || differ != 0 {
 		t.Fatalf("eni_hour and flow_hour differ in %d interface-hours (%v)", differ, err)
 	}
 }
 
-// TestRollupsBackfillMatchesWriter reruns the backfill of 0007_rollups.sql
-// over a graph the writer made and expects the rollups it wrote.
+// TestRollupsBackfillMatchesWriter reruns the backfills of the rollup
+// migrations over a graph the writer made and expects the rollups it
+// wrote (and, for seen_in, its triggers).
 func TestRollupsBackfillMatchesWriter(t *testing.T) {
 	st, _ := rollupWorld(t)
 	ctx := context.Background()
-	tables := []string{"principal_day", "account_day", "principal_hour", "eni_hour"}
-	before := map[string]string{}
-	for _, table := range tables {
-		before[table] = tableText(t, st, table)
-	}
-	body, err := migrationFiles.ReadFile("migrations/0007_rollups.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var inserts []string
-	for _, stmt := range strings.Split(string(body), ";") {
-		if i := strings.Index(stmt, "INSERT INTO"); i >= 0 {
-			inserts = append(inserts, stmt[i:])
+	for _, m := range []struct {
+		file    string
+		tables  []string
+		inserts int
+	}{
+		{"0007_rollups.sql", []string{"principal_day", "account_day", "principal_hour", "eni_hour"}, 11},
+		{"0008_coverage_rollups.sql", []string{"seen_in_day", "seen_in", "coverage_delivery_day"}, 4},
+	} {
+		before := map[string]string{}
+		for _, table := range m.tables {
+			before[table] = tableText(t, st, table)
 		}
-	}
-	if len(inserts) != 11 {
-		t.Fatalf("found %d backfill statements, want 11", len(inserts))
-	}
-	for _, table := range tables {
-		if _, err := st.wdb.ExecContext(ctx, `DELETE FROM `+table); err != nil {
+		body, err := migrationFiles.ReadFile("migrations/" + m.file)
+		if err != nil {
 			t.Fatal(err)
 		}
-	}
-	for _, q := range inserts {
-		if _, err := st.wdb.ExecContext(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
+		inserts := topLevelInserts(string(body))
+		if len(inserts) != m.inserts {
+			t.Fatalf("%s: found %d backfill statements, want %d", m.file, len(inserts), m.inserts)
+		}
+		for _, table := range m.tables {
+			if _, err := st.wdb.ExecContext(ctx, `DELETE FROM `+table); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, q := range inserts {
+			if _, err := st.wdb.ExecContext(ctx, q); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+		for _, table := range m.tables {
+			if after := tableText(t, st, table); after != before[table] {
+				t.Errorf("%s: backfill wrote %d bytes of rows, the writer %d", table, len(after), len(before[table]))
+			}
 		}
 	}
-	for _, table := range tables {
-		if after := tableText(t, st, table); after != before[table] {
-			t.Errorf("%s: backfill wrote %d bytes of rows, the writer %d", table, len(after), len(before[table]))
+}
+
+// topLevelInserts are a migration's INSERT statements outside triggers
+// (which start a line; a trigger's are indented).
+func topLevelInserts(sql string) []string {
+	var out []string
+	for _, stmt := range strings.Split(sql, ";\n") {
+		if i := strings.Index(stmt, "\nINSERT "); i >= 0 {
+			out = append(out, stmt[i+1:])
+		} else if strings.HasPrefix(stmt, "INSERT ") {
+			out = append(out, stmt)
 		}
 	}
+	return out
 }
 
 // tableText is every row of a table, in key order.

@@ -21,8 +21,8 @@ func dayOfUnix(t int64) int64 { return t - t%secondsPerDay }
 
 // rollupStatements upsert the rollups, many rows a statement.
 type rollupStatements struct {
-	principalDay, accountDay, principalHour, eniHour batchedStmt
-	all                                              []*sql.Stmt
+	principalDay, accountDay, principalHour, eniHour, seenDay batchedStmt
+	all                                                       []*sql.Stmt
 }
 
 func prepareRollups(ctx context.Context, db *sql.DB) (*rollupStatements, error) {
@@ -36,6 +36,8 @@ func prepareRollups(ctx context.Context, db *sql.DB) (*rollupStatements, error) 
 			` ON CONFLICT DO UPDATE SET calls = calls + excluded.calls`},
 		{&r.eniHour, `INSERT INTO eni_hour (eni, hour, bytes) VALUES `, 3,
 			` ON CONFLICT DO UPDATE SET bytes = bytes + excluded.bytes`},
+		{&r.seenDay, `INSERT INTO seen_in_day (entity, account, day, n) VALUES `, 4,
+			` ON CONFLICT DO UPDATE SET n = n + excluded.n`},
 	}
 	for _, d := range defs {
 		var err error

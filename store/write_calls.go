@@ -57,6 +57,7 @@ func (t *txn) writeAPI(cd *callDelta, ids map[entityKey]int64) error {
 	rows := make([][]int64, 0, len(cd.api))
 	cells := make([]int64, 0, 12*len(cd.api))
 	roll := newRollups()
+	seen := seenIn{}
 	for k, r := range cd.api {
 		var strs [4]int64
 		for i, s := range []string{k.service, k.api, k.region, k.errorCode} {
@@ -75,8 +76,13 @@ func (t *txn) writeAPI(cd *callDelta, ids map[entityKey]int64) error {
 			source, key, agent, strs[2], strs[3], r.success, r.failure)
 		rows = append(rows, cells[start:len(cells):len(cells)])
 		roll.addCall(k.hour, principal, acct, strs[0], strs[1], source, agent, r.success+r.failure)
+		seen.add(source, k.account, k.hour, r.success+r.failure)
+		seen.add(agent, k.account, k.hour, r.success+r.failure)
 	}
 	if err := t.writeRows(t.stmts.api, rows); err != nil {
+		return err
+	}
+	if err := t.writeSeenIn(seen); err != nil {
 		return err
 	}
 	return t.writeRollups(roll)

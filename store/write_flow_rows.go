@@ -14,12 +14,14 @@ const peerCacheMax = 1 << 20
 // interface.
 type peerKey struct{ ip, day, eni int64 }
 
-// writeFlowRows upserts flow_hour rows and the flow_peer rows that let an
-// address's profile find those where it is the local side.
-func (t *txn) writeFlowRows(rows map[flowRowKey]*flowRow, ids map[entityKey]int64) error {
+// writeFlowRows upserts flow_hour rows, the flow_peer rows that let an
+// address's profile find those where it is the local side, and the
+// accounts (of the interfaces, enis) both addresses were seen in.
+func (t *txn) writeFlowRows(rows map[flowRowKey]*flowRow, enis map[string]string, ids map[entityKey]int64) error {
 	out := make([][]int64, 0, len(rows))
 	cells := make([]int64, 0, 14*len(rows))
 	peers := map[peerKey]bool{}
+	seen := seenIn{}
 	// Addresses repeat from row to row: spell each one out once.
 	addrs := map[netip.Addr]int64{}
 	addr := func(a netip.Addr) int64 {
@@ -41,8 +43,13 @@ func (t *txn) writeFlowRows(rows map[flowRowKey]*flowRow, ids map[entityKey]int6
 		if p := (peerKey{local, k.hour - k.hour%86400, eni}); !t.peers[p] {
 			peers[p] = true
 		}
+		seen.add(local, enis[k.eni], k.hour, r.records)
+		seen.add(remote, enis[k.eni], k.hour, r.records)
 	}
 	if err := t.writeRows(t.stmts.flow, out); err != nil {
+		return err
+	}
+	if err := t.writeSeenIn(seen); err != nil {
 		return err
 	}
 	return t.writePeers(peers)

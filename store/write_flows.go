@@ -26,7 +26,7 @@ func (t *txn) writeFlows(fd *flowDelta) error {
 	if err != nil {
 		return err
 	}
-	if err := t.writeFlowRows(fd.rows, ids); err != nil {
+	if err := t.writeFlowRows(fd.rows, fd.enis, ids); err != nil {
 		return err
 	}
 	if err := t.writeENIHours(fd.rows, ids); err != nil {
