@@ -28,11 +28,11 @@ type chunker struct {
 	name   string
 	cp     store.Checkpoint
 	limit  int
-	out    chan<- chunk
+	out    *chunkQueue
 	cur    chunk
 }
 
-func newChunker(ctx context.Context, source int, name string, cp store.Checkpoint, limit int, out chan<- chunk) *chunker {
+func newChunker(ctx context.Context, source int, name string, cp store.Checkpoint, limit int, out *chunkQueue) *chunker {
 	c := &chunker{ctx: ctx, source: source, name: name, cp: cp, limit: limit, out: out}
 	c.reset()
 	return c
@@ -104,10 +104,8 @@ func (c *chunker) flush(done bool) error {
 	c.cur.delta.Object = c.cp
 	c.cur.fileDone = done
 	c.cur.delta.Finish()
-	select {
-	case c.out <- c.cur:
-	case <-c.ctx.Done():
-		return c.ctx.Err()
+	if err := c.out.send(c.ctx, c.cur); err != nil {
+		return err
 	}
 	c.reset()
 	return nil

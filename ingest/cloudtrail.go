@@ -25,7 +25,8 @@ const digestPeek = 4 << 10
 // "detail". A digest file is skipped with a notice: it lists log files, it
 // records no activity.
 func DecodeCloudTrail(r io.Reader, skip int64, sink Sink) error {
-	br := newJSONReader(r)
+	br, release := newJSONReader(r)
+	defer release()
 	if head, _ := br.Peek(digestPeek); Sniff(head) == FormatCloudTrailDigest {
 		sink.Notice("CloudTrail digest file skipped")
 		return nil

@@ -12,7 +12,7 @@ import (
 // It returns an error only when the run is cancelled; everything wrong with
 // the object itself is reported as a bad record or a notice. With keepDir
 // set, a compressed copy of the object is kept there.
-func decodeObject(ctx context.Context, j job, limit int, keepDir string, out chan<- chunk) error {
+func decodeObject(ctx context.Context, j job, limit int, keepDir string, out *chunkQueue) error {
 	name := displayName(j.obj.URI)
 	cp := store.Checkpoint{URI: j.obj.URI, Size: j.obj.Size, ModTime: j.obj.ModTime.UnixNano(),
 		Delivery: j.obj.Delivery, Region: j.obj.Region, Account: j.obj.Account}

@@ -26,7 +26,9 @@ var guardDutyContainers = []string{"Findings", "findings"}
 // read by one path: the decoder matches field names case-insensitively.
 func DecodeGuardDuty(r io.Reader, skip int64, sink Sink) error {
 	d := &guardDutyDecoder{sink: sink}
-	return splitJSON(newJSONReader(r), guardDutyContainers, skip, sink, d.record)
+	br, release := newJSONReader(r)
+	defer release()
+	return splitJSON(br, guardDutyContainers, skip, sink, d.record)
 }
 
 type guardDutyDecoder struct{ sink Sink }

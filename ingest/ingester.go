@@ -149,7 +149,7 @@ func (st *runState) poll(ctx context.Context) error {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	chunks := make(chan chunk, 2*st.in.workers())
+	queue := newChunkQueue()
 	jobCh := make(chan job)
 	var wg sync.WaitGroup
 	for range st.in.workers() {
@@ -157,14 +157,14 @@ func (st *runState) poll(ctx context.Context) error {
 		go func() {
 			defer wg.Done()
 			for j := range jobCh {
-				if decodeObject(ctx, j, st.in.chunkRecords(), st.in.KeepRawDir, chunks) != nil {
+				if decodeObject(ctx, j, st.in.chunkRecords(), st.in.KeepRawDir, queue) != nil {
 					return
 				}
 			}
 		}()
 	}
 	go func() {
-		defer close(chunks)
+		defer close(queue.ch)
 		defer wg.Wait()
 		defer close(jobCh)
 		for _, j := range jobs {
@@ -176,14 +176,17 @@ func (st *runState) poll(ctx context.Context) error {
 		}
 	}()
 	var commitErr error
-	for c := range chunks {
+	for c := range queue.ch {
 		if commitErr != nil {
+			queue.taken(c)
 			continue // drain so workers can exit
 		}
-		if err := st.commit(ctx, gather(c, chunks)); err != nil {
+		group := gather(c, queue.ch)
+		if err := st.commit(ctx, group); err != nil {
 			commitErr = err
 			cancel()
 		}
+		queue.taken(group...)
 	}
 	if commitErr == nil {
 		commitErr = ctx.Err()

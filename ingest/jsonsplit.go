@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math/bits"
+	"sync"
 
 	"github.com/gumshoe-sec/gumshoe/graph"
 )
@@ -31,9 +32,19 @@ type recordFunc func(rec []byte, pos graph.Position) error
 // newJSONReader buffers r for splitJSON. The reader's error is made sticky so
 // that a failure seen while peeking (a truncated gzip stream) is seen again,
 // and returned, by the splitter.
-func newJSONReader(r io.Reader) *bufio.Reader {
-	return bufio.NewReaderSize(&stickyReader{r: r}, splitBufSize)
+// The reader is pooled: an organisation's trail is hundreds of thousands
+// of small objects, and allocating (and zeroing) a fresh window for each
+// cost more than decoding their events. release returns it to the pool.
+func newJSONReader(r io.Reader) (br *bufio.Reader, release func()) {
+	br = jsonReaders.Get().(*bufio.Reader)
+	br.Reset(&stickyReader{r: r})
+	return br, func() {
+		br.Reset(nil)
+		jsonReaders.Put(br)
+	}
 }
+
+var jsonReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, splitBufSize) }}
 
 type stickyReader struct {
 	r   io.Reader

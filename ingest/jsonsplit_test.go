@@ -63,7 +63,9 @@ func splitForTest(in io.Reader, containers []string, skip int64) ([]string, erro
 		out = append(out, fmt.Sprintf("%d/%d %s", pos.Line, pos.Index, rec))
 		return nil
 	}
-	err := splitJSON(newJSONReader(in), containers, skip, jsonSplitSink{sink, &out}, each)
+	br, release := newJSONReader(in)
+	defer release()
+	err := splitJSON(br, containers, skip, jsonSplitSink{sink, &out}, each)
 	for _, n := range sink.notices {
 		out = append(out, "notice: "+n)
 	}
@@ -279,7 +281,9 @@ func TestSplitJSONStopsOnSinkError(t *testing.T) {
 	stop := errors.New("stop")
 	calls := 0
 	each := func([]byte, graph.Position) error { calls++; return stop }
-	err := splitJSON(newJSONReader(strings.NewReader(`[{"a":1},{"b":2}]`)), recordsKey, 0, &jsonTestSink{}, each)
+	br, release := newJSONReader(strings.NewReader(`[{"a":1},{"b":2}]`))
+	defer release()
+	err := splitJSON(br, recordsKey, 0, &jsonTestSink{}, each)
 	if err != stop || calls != 1 {
 		t.Errorf("error %v after %d recordsKey, want %v after 1", err, calls, stop)
 	}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/klauspost/compress/gzip"
 )
@@ -70,7 +71,29 @@ func openContent(o Object, keep *rawCopy) (*openedObject, error) {
 		}
 		r = &capped{r: zr, left: MaxInflatedBytes}
 	}
-	return &openedObject{prefix: prefix, r: bufio.NewReaderSize(r, 256<<10), closer: rc}, nil
+	br := objectReaders.Get().(*bufio.Reader)
+	br.Reset(r)
+	return &openedObject{prefix: prefix, r: br, closer: &pooledReader{rc, br}}, nil
+}
+
+// objectReaders are the read buffers of open objects, pooled as the
+// splitter's are (newJSONReader).
+var objectReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 256<<10) }}
+
+// pooledReader closes an object and returns its buffer to the pool.
+type pooledReader struct {
+	io.Closer
+	br *bufio.Reader
+}
+
+func (p *pooledReader) Close() error {
+	err := p.Closer.Close()
+	if p.br != nil {
+		p.br.Reset(nil)
+		objectReaders.Put(p.br)
+		p.br = nil
+	}
+	return err
 }
 
 // errInflateCap stops a gzip bomb: an object may not expand past the cap.

@@ -319,7 +319,9 @@ func scanRecords(r io.Reader, want []int64, each func(raw []byte, c *graph.APICa
 	sink := &recordCatcher{}
 	dec := &cloudTrailDecoder{sink: sink}
 	found, next := 0, 0
-	err := splitJSON(newJSONReader(r), cloudTrailContainers, want[0], sink, func(rec []byte, pos graph.Position) error {
+	br, release := newJSONReader(r)
+	defer release()
+	err := splitJSON(br, cloudTrailContainers, want[0], sink, func(rec []byte, pos graph.Position) error {
 		for next < len(want) && want[next] < pos.Index {
 			next++ // read bad this time: counted as not found
 		}
