@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -57,12 +58,12 @@ func (pc *profileContext) accounts(ctx context.Context) ([]string, error) {
 	// A Region filter (which the rollups do not know) and other entities
 	// without an account: from the hourly rows.
 	cond, args := pc.callFilter()
-	fcond, fargs := pc.flowFilter()
+	r := pc.flowFilter()
 	return pc.s.texts(ctx, `SELECT key FROM entity WHERE id IN (
 			SELECT DISTINCT a.account FROM api_hour a WHERE `+cond+` AND a.hour >= ? AND a.hour < ?)
 		UNION SELECT account FROM entity WHERE account != '' AND id IN (
-			SELECT DISTINCT f.eni FROM flow_hour f WHERE `+fcond+` AND f.hour >= ? AND f.hour < ?)`,
-		append(append(append(args, start, end), fargs...), start, end)...)
+			SELECT DISTINCT f.eni FROM `+r.from+` WHERE `+r.cond+` AND f.hour >= ? AND f.hour < ?)`,
+		slices.Concat(args, []any{start, end}, r.fromArgs, r.condArgs, []any{start, end})...)
 }
 
 // Coverage reports logging coverage of accounts in a scope. Whole days
