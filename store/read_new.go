@@ -327,7 +327,7 @@ func (s *Store) ipSources(ctx context.Context, from, to int64, cond string, args
 			SELECT (SELECT min(source) FROM api_hour WHERE source > 0)
 			UNION ALL SELECT (SELECT min(source) FROM api_hour WHERE source > src.id) FROM src WHERE src.id IS NOT NULL)
 		SELECT e.key FROM src JOIN entity e ON e.id = src.id AND e.kind = ?
-		WHERE EXISTS (SELECT 1 FROM api_hour a INDEXED BY api_by_source
+		WHERE EXISTS (SELECT 1 FROM api_hour a INDEXED BY api_by_source_counts
 			WHERE a.source = src.id AND a.hour >= ? AND a.hour < ? AND `+cond+`)`,
 		append([]any{int(graph.KindIP), from, to}, args...)...)
 	if err != nil {

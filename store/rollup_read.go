@@ -204,7 +204,7 @@ func (s *Store) windowSources(ctx context.Context, account int64, pieces []piece
 		if account != 0 {
 			cond = `a.account = ?`
 		}
-		seen = append(seen, `EXISTS (SELECT 1 FROM api_hour a INDEXED BY api_by_source WHERE a.source = src.id
+		seen = append(seen, `EXISTS (SELECT 1 FROM api_hour a INDEXED BY api_by_source_counts WHERE a.source = src.id
 			AND a.hour >= ? AND a.hour < ? AND `+cond+`)`)
 		args = append(args, p.from, p.to)
 		if account != 0 {
