@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"reflect"
 	"slices"
 	"testing"
@@ -133,7 +132,7 @@ func TestCoverageAccountsOfAddresses(t *testing.T) {
 		t.Fatal(err)
 	}
 	if cov.AccountsSeen != 3 || len(all) != 1 || all[0] != busiest || len(cov.Warnings) == 0 ||
-		cov.Warnings[0] != fmt.Sprintf("seen in 3 accounts in the scope: coverage is reported for the 1 it was most active in (the accounts page shows every account's)") {
+		cov.Warnings[0] != "seen in 3 accounts in the scope: coverage is reported for the 1 it was most active in (the accounts page shows every account's)" {
 		t.Errorf("bounded to one account: accounts %v (busiest %s), seen in %d, warnings %q", all, busiest, cov.AccountsSeen, cov.Warnings)
 	}
 }
