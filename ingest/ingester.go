@@ -140,23 +140,26 @@ func (st *runState) finish(ctx context.Context, err error) (Summary, error) {
 	return *st.sum, errors.Join(err, serr, ferr)
 }
 
-// poll lists every source, decodes what is new on the workers and commits
-// their chunks here, in the one writer goroutine.
+// poll walks every source, decodes what is new on the workers and commits
+// their chunks here, in the one writer goroutine, which also picks the
+// jobs (planner) between commits.
 func (st *runState) poll(ctx context.Context) error {
-	jobs := st.plan(ctx)
-	if len(jobs) == 0 {
-		return nil
-	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	plan := st.newPlanner(ctx)
+	defer plan.close()
+	next, more := plan.job()
+	if !more {
+		return nil
+	}
 	queue := newChunkQueue()
-	jobCh := make(chan job)
+	jobs := make(chan job)
 	var wg sync.WaitGroup
 	for range st.in.workers() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for j := range jobCh {
+			for j := range jobs {
 				if decodeObject(ctx, j, st.in.chunkRecords(), st.in.KeepRawDir, queue) != nil {
 					return
 				}
@@ -164,34 +167,49 @@ func (st *runState) poll(ctx context.Context) error {
 		}()
 	}
 	go func() {
-		defer close(queue.ch)
-		defer wg.Wait()
-		defer close(jobCh)
-		for _, j := range jobs {
-			select {
-			case jobCh <- j:
-			case <-ctx.Done():
-				return
-			}
-		}
+		wg.Wait()
+		close(queue.ch)
 	}()
+	// Workers end when the jobs do or the poll is cancelled; the queue
+	// closes after them, which ends this loop.
+	endJobs := func() {
+		if more {
+			more = false
+			close(jobs)
+		}
+	}
+	defer endJobs()
 	var commitErr error
-	for c := range queue.ch {
-		if commitErr != nil {
-			queue.taken(c)
-			continue // drain so workers can exit
+	for {
+		var send chan<- job
+		if more {
+			send = jobs
 		}
-		group := gather(c, queue.ch)
-		if err := st.commit(ctx, group); err != nil {
-			commitErr = err
-			cancel()
+		select {
+		case send <- next:
+			if next, more = plan.job(); !more {
+				close(jobs)
+			}
+		case c, ok := <-queue.ch:
+			if !ok {
+				if commitErr == nil {
+					commitErr = ctx.Err()
+				}
+				return commitErr
+			}
+			if commitErr != nil {
+				queue.taken(c)
+				continue // drain so workers can exit
+			}
+			group := gather(c, queue.ch)
+			if err := st.commit(ctx, group); err != nil {
+				commitErr = err
+				cancel()
+				endJobs()
+			}
+			queue.taken(group...)
 		}
-		queue.taken(group...)
 	}
-	if commitErr == nil {
-		commitErr = ctx.Err()
-	}
-	return commitErr
 }
 
 func (in *Ingester) chunkRecords() int {
@@ -199,43 +217,6 @@ func (in *Ingester) chunkRecords() int {
 		return in.ChunkRecords
 	}
 	return 20000
-}
-
-// plan lists the sources and picks the objects that are new or changed.
-func (st *runState) plan(ctx context.Context) []job {
-	var jobs []job
-	for i, src := range st.in.Sources {
-		objs, err := src.List(ctx)
-		st.sources.listed(i, len(objs), err)
-		st.sum.Sources[i].Error = ""
-		if err != nil {
-			// A source may list part of itself (an S3 prefix the
-			// credentials may not list): what it listed is read.
-			st.sum.Sources[i].Error = err.Error()
-		}
-		for _, o := range objs {
-			stamp := objectStamp{o.Size, o.ModTime.UnixNano()}
-			if st.seen[o.URI] == stamp {
-				continue
-			}
-			cp, known, err := st.in.Store.ObjectCheckpoint(ctx, o.URI)
-			if err != nil {
-				st.sum.Sources[i].Error = fmt.Sprintf("checkpoint of %s: %v", o.URI, err)
-				continue
-			}
-			// An object that could not be opened at all (no fingerprint: an
-			// S3 GET that failed through its retries, a permission denied)
-			// is tried again by the next run; st.seen spares it this run.
-			opened := len(cp.Fingerprint) > 0
-			if known && cp.Complete && opened && cp.Size == o.Size && cp.ModTime == stamp.modTime {
-				st.seen[o.URI] = stamp
-				st.sum.Sources[i].FilesUnchanged++
-				continue
-			}
-			jobs = append(jobs, job{source: i, obj: o, cp: cp, known: known})
-		}
-	}
-	return jobs
 }
 
 // groupRecords bounds how many records one transaction gathers.

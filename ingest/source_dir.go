@@ -36,9 +36,22 @@ func (d *DirSource) Name() string { return d.root }
 // leading dot) are passed over: sync tools keep their state there.
 func (d *DirSource) List(ctx context.Context) ([]Object, error) {
 	var out []Object
+	err := d.Stream(ctx, func(o Object) bool {
+		out = append(out, o)
+		return true
+	})
+	sort.Slice(out, func(i, j int) bool { return out[i].URI < out[j].URI })
+	return out, err
+}
+
+// Stream passes the objects to each as the walk finds them (folder by
+// folder, each in lexical order), so that a poll holds one object of a
+// folder of two million at a time, not the folder. It stops when each
+// returns false.
+func (d *DirSource) Stream(ctx context.Context, each func(Object) bool) error {
 	rootIsDir := false
 	if st, err := os.Stat(d.root); err != nil {
-		return nil, fmt.Errorf("source %s: %w", d.root, err)
+		return fmt.Errorf("source %s: %w", d.root, err)
 	} else {
 		rootIsDir = st.IsDir()
 	}
@@ -71,11 +84,12 @@ func (d *DirSource) List(ctx context.Context) ([]Object, error) {
 			key.Delivery = filepath.Base(filepath.Dir(path))
 		}
 		p := path
-		out = append(out, Object{URI: "file://" + path, Size: info.Size(), ModTime: info.ModTime(),
+		if !each(Object{URI: "file://" + path, Size: info.Size(), ModTime: info.ModTime(),
 			Delivery: key.Delivery, Region: key.Region, Account: key.Account,
-			open: func() (io.ReadCloser, error) { return os.Open(p) }})
+			open: func() (io.ReadCloser, error) { return os.Open(p) }}) {
+			return filepath.SkipAll
+		}
 		return nil
 	})
-	sort.Slice(out, func(i, j int) bool { return out[i].URI < out[j].URI })
-	return out, err
+	return err
 }
