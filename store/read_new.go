@@ -333,16 +333,7 @@ func (s *Store) ipSources(ctx context.Context, from, to int64, cond string, args
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var ip string
-		if err := rows.Scan(&ip); err != nil {
-			return nil, err
-		}
-		out = append(out, ip)
-	}
-	return out, rows.Err()
+	return scanStrings(rows)
 }
 
 // dataSince is when the graph's data of the entity's account begins; for

@@ -223,6 +223,7 @@ func (s *Store) windowSources(ctx context.Context, account int64, pieces []piece
 	return scanStrings(rows)
 }
 
+// scanStrings reads and closes rows of one text column.
 func scanStrings(rows *sql.Rows) ([]string, error) {
 	defer rows.Close()
 	var out []string
